@@ -3,3 +3,8 @@ module github.com/optpoline/optpoline
 go 1.26
 
 require github.com/spf13/pflag v1.1.0
+
+require (
+	github.com/alecthomas/participle/v2 v2.1.4 // indirect
+	github.com/google/go-cmp v0.7.0 // indirect
+)
