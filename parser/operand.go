@@ -233,7 +233,10 @@ func (f *File) memory(o *Operand, p, hi uint32) error {
 	// (base[,index[,scale]])
 	var parts [4]Span
 	addr := splitArgs(src, open+1, hi-1, parts[:0])
-	if len(addr) == 0 || len(addr) > 3 {
+	if len(addr) == 0 {
+		return f.errAt(open, "empty memory operand")
+	}
+	if len(addr) > 3 {
 		return f.errAt(open, "bad memory operand %q", string(src[open:hi]))
 	}
 	if addr[0].Len() > 0 {
@@ -303,7 +306,7 @@ func (f *File) register(p, hi uint32) (x86.Reg, uint32, error) {
 // expression; everything else is left to as.
 func (f *File) checkExpr(sp Span) error {
 	src := f.Src
-	depth := 0
+	depth, reg := 0, -1
 	for p := sp.Pos; p < sp.End; p++ {
 		switch src[p] {
 		case '(':
@@ -317,11 +320,16 @@ func (f *File) checkExpr(sp Span) error {
 		case '\'':
 			p = skipChar(src, p, sp.End) - 1
 		case '%':
-			return f.errAt(p, "register in expression %q", string(src[sp.Pos:sp.End]))
+			if reg < 0 {
+				reg = int(p)
+			}
 		}
 	}
 	if depth != 0 {
 		return f.errAt(sp.Pos, "unbalanced parentheses")
+	}
+	if reg >= 0 {
+		return f.errAt(uint32(reg), "register in expression %q", string(src[sp.Pos:sp.End]))
 	}
 	return nil
 }
