@@ -86,16 +86,13 @@ func (f *File) formatOperand(b *strings.Builder, o Operand) {
 			b.WriteByte('%')
 			b.WriteString(o.Base.String())
 		}
-		if o.Index != x86.NoReg || o.Scale != 0 {
+		if o.Index != x86.NoReg {
+			b.WriteString(",%")
+			b.WriteString(o.Index.String())
+		}
+		if o.Scale != 0 {
 			b.WriteByte(',')
-			if o.Index != x86.NoReg {
-				b.WriteByte('%')
-				b.WriteString(o.Index.String())
-			}
-			if o.Scale != 0 {
-				b.WriteByte(',')
-				b.WriteByte('0' + o.Scale)
-			}
+			b.WriteByte('0' + o.Scale)
 		}
 		b.WriteByte(')')
 	}

@@ -106,14 +106,25 @@ func skipComment(src []byte, p, hi uint32) uint32 {
 	return hi
 }
 
+// trimSpan trims blanks from both ends of [lo, hi), keeping a blank that is
+// a character constant ("' ").
 func trimSpan(src []byte, lo, hi uint32) Span {
 	for lo < hi && isBlank(src[lo]) {
 		lo++
 	}
-	for hi > lo && isBlank(src[hi-1]) {
-		hi--
+	end := lo // end of the last token that is not a blank
+	for p := lo; p < hi; p++ {
+		switch c := src[p]; {
+		case c == '"':
+			p = skipString(src, p, hi) - 1
+		case c == '\'':
+			p = skipChar(src, p, hi) - 1
+		case isBlank(c):
+			continue
+		}
+		end = p + 1
 	}
-	return Span{lo, hi}
+	return Span{lo, end}
 }
 
 // Operands parses every operand of instruction i, appending to buf.
@@ -254,31 +265,44 @@ func (f *File) memory(o *Operand, p, hi uint32) error {
 	} else if len(addr) == 1 {
 		return f.errAt(open, "empty memory operand")
 	}
-	if len(addr) >= 2 {
-		if addr[1].Len() > 0 {
-			r, e, err := f.register(addr[1].Pos, addr[1].End)
-			if err != nil {
-				return err
-			}
-			if e != addr[1].End {
-				return f.errAt(e, "junk after index register")
-			}
-			if r.Class() != x86.GPR && r.Class() != x86.XMM && r.Class() != x86.YMM && r.Class() != x86.ZMM || r.Width() == 8 || r.Width() == 16 {
-				return f.errAt(addr[1].Pos, "%%%s is not a valid index register", r)
-			}
-			o.Index = r
+	switch {
+	case len(addr) == 2 && addr[1].Len() > 0 && src[addr[1].Pos] != '%':
+		// (base,scale) or (,scale): a scale with no index, as as allows.
+		return f.scale(o, addr[1])
+	case len(addr) >= 2:
+		if addr[1].Len() == 0 {
+			return f.errAt(addr[1].Pos, "missing index register")
 		}
+		r, e, err := f.register(addr[1].Pos, addr[1].End)
+		if err != nil {
+			return err
+		}
+		if e != addr[1].End {
+			return f.errAt(e, "junk after index register")
+		}
+		c := r.Class()
+		if c != x86.GPR && c != x86.XMM && c != x86.YMM && c != x86.ZMM || r.Width() == 8 || r.Width() == 16 || r.Full() == x86.RSP {
+			return f.errAt(addr[1].Pos, "%%%s is not a valid index register", r)
+		}
+		if o.Base.Class() == x86.IP {
+			return f.errAt(addr[1].Pos, "%%%s cannot be used with an index register", o.Base)
+		}
+		o.Index = r
 	}
-	if len(addr) == 3 {
-		s := string(src[addr[2].Pos:addr[2].End])
-		switch s {
-		case "1", "2", "4", "8":
-			o.Scale = s[0] - '0'
-		default:
-			return f.errAt(addr[2].Pos, "scale factor of %q: expecting 1, 2, 4 or 8", s)
-		}
+	if len(addr) == 3 && addr[2].Len() > 0 {
+		return f.scale(o, addr[2])
 	}
 	return nil
+}
+
+func (f *File) scale(o *Operand, sp Span) error {
+	switch s := string(f.Src[sp.Pos:sp.End]); s {
+	case "1", "2", "4", "8":
+		o.Scale = s[0] - '0'
+		return nil
+	default:
+		return f.errAt(sp.Pos, "scale factor of %q: expecting 1, 2, 4 or 8", s)
+	}
 }
 
 // register parses %name at p and returns the offset after it.

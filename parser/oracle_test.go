@@ -153,6 +153,11 @@ func TestOperandOracleEdges(t *testing.T) {
 		// Malformed: both must reject.
 		"", "*", "$", "%", "%foo", "%rax:4", "%fs:", "()", "(%ax)", "foo(%rax", "foo)",
 		"(a", "$(%rax)", "%rax(1)", "%zmm1{%k1}", "4(%rax)(%rbx)", "(%rax)+4", "(%rax,%rbx,3)",
+		// Checked against GNU as 2.40: it accepts the first group and
+		// rejects the second. (Bad expressions such as "foo:bar" and
+		// "$(a,b)" are left out: ParseOperand leaves expressions to as.)
+		"(%rax,1)", "(,1)", "(%rax,%rbx,)", "')'(%rax)", "{rn-sae}",
+		"(%rax,)", "foo(,)", "(,,2)", "(%rax,,2)", "8(%rax,%rsp)", "foo(%rip,%rax)",
 	} {
 		src := []byte("\tnop\t" + in + "\n")
 		f, _ := parser.Parse("edge.s", src)

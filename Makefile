@@ -1,0 +1,37 @@
+# optpoline: see README.md.
+GO      ?= go
+BIN     := bin/optpoline
+PKGS    := ./...
+
+.PHONY: all build deps test vet demo bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/optpoline
+
+deps:
+	@scripts/deps.sh
+
+vet:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+
+# The tests build a corpus with the real gcc and clang on first use (cached
+# under ~/.cache/optpoline), so the first run takes a few minutes.
+test: deps vet
+	$(GO) test -timeout 45m $(PKGS)
+
+demo: deps build
+	$(BIN) demo
+
+bench: deps build
+	scripts/bench-parse.sh
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./parser/...
+
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParsePrint -fuzztime $(FUZZTIME) ./parser/
+
+clean:
+	rm -rf bin bench-results

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# deps.sh: make sure the tools optpoline's tests, demo and benchmarks run are
+# installed. As root it installs what is missing from Debian; otherwise it
+# says exactly what is missing and how to install it, and fails.
+set -euo pipefail
+
+# command -> Debian package
+declare -A pkg=(
+  [gcc]=gcc [g++]=g++ [clang]=clang [clang++]=clang [as]=binutils [ld]=binutils
+  [objdump]=binutils [make]=make [/usr/bin/time]=time
+)
+
+missing=()
+for cmd in "${!pkg[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${pkg[$cmd]}")
+done
+if ! command -v go >/dev/null 2>&1; then
+  echo "deps: Go is not installed (need Go 1.26 or newer: https://go.dev/dl/)" >&2
+  exit 1
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+# unique, sorted
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps: missing Debian packages: ${missing[*]}" >&2
+  echo "deps: install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
