@@ -33,15 +33,15 @@ func TestErrorFiles(t *testing.T) {
 	if len(want) == 0 {
 		t.Fatal("no ERROR expectations found")
 	}
-	f, perr := Parse(name, src)
+	f, perr := ParseChecked(name, src)
 	var all ErrorList
-	if perr != nil {
-		all = append(all, perr.(ErrorList)...)
+	if !errors.As(perr, &all) {
+		t.Fatalf("ParseChecked error is %T, want ErrorList", perr)
 	}
-	if oerr := f.CheckOperands(); oerr != nil {
-		all = append(all, oerr.(ErrorList)...)
-	}
-	for _, e := range all {
+	for i, e := range all {
+		if i > 0 && (e.Pos.Line < all[i-1].Pos.Line || e.Pos.Line == all[i-1].Pos.Line && e.Pos.Col < all[i-1].Pos.Col) {
+			t.Errorf("errors out of order: %v after %v", e, all[i-1])
+		}
 		re, ok := want[e.Pos.Line]
 		switch {
 		case !ok:
@@ -54,10 +54,6 @@ func TestErrorFiles(t *testing.T) {
 	}
 	for line, re := range want {
 		t.Errorf("%s:%d: no error matching %q", name, line, re)
-	}
-	var list ErrorList
-	if !errors.As(perr, &list) {
-		t.Errorf("Parse error is %T, want ErrorList", perr)
 	}
 	checkTiling(t, f)
 }

@@ -102,7 +102,7 @@ func (f *File) formatOperand(b *strings.Builder, o Operand) {
 // terminator: a label as "name:", a directive as "\t.dir\targs" with each
 // run of blanks in an argument made one space, an instruction as
 // "\tprefix mnemonic\top, op". Operands that do not parse are printed as
-// written, blanks removed. Blank statements format as "".
+// written. Blank statements format as "".
 func (f *File) Format(i int) string {
 	var b strings.Builder
 	s := &f.Stmts[i]
@@ -146,7 +146,7 @@ func (f *File) Format(i int) string {
 			if o, err := f.ParseOperand(sp); err == nil {
 				f.formatOperand(&b, o)
 			} else {
-				f.normExpr(&b, sp)
+				b.Write(f.Src[sp.Pos:sp.End]) // as written, so it stays invalid
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/optpoline/optpoline/parser/x86"
@@ -367,4 +368,22 @@ func skipBlanksTo(src []byte, p, hi uint32) uint32 {
 
 func (f *File) errAt(off uint32, format string, args ...any) *Error {
 	return &Error{Pos: f.Position(off), Msg: fmt.Sprintf(format, args...)}
+}
+
+// ParseChecked is Parse followed by CheckOperands: the error, if any, is an
+// ErrorList of every problem of both stages in source order.
+func ParseChecked(name string, src []byte) (*File, error) {
+	f, err := Parse(name, src)
+	var all ErrorList
+	if err != nil {
+		all = append(all, err.(ErrorList)...)
+	}
+	if err := f.CheckOperands(); err != nil {
+		all = append(all, err.(ErrorList)...)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		a, b := all[i].Pos, all[j].Pos
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
+	return f, all.Err()
 }

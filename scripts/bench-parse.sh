@@ -96,6 +96,7 @@ measure() {
 }
 
 : >"$raw"
+load_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
 sizes=()
 for i in "${!files[@]}"; do
   f=${files[$i]}
@@ -110,6 +111,8 @@ for i in "${!files[@]}"; do
     measure "$i" opt
   done
 done
+
+load_end=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
 
 # Report. awk gets "index size label path" lines (tab-separated), then
 # the raw measurements.
@@ -127,7 +130,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null ||
 
 awk -v runs="$runs" -v speed_goal="$speed_goal" -v rss_goal="$rss_goal" -v json="$json" \
   -v as_version="$as_version" -v go_version="$go_version" -v cpu="$cpu" -v ncpu="$(nproc)" \
-  -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" '
+  -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v load_start="$load_start" -v load_end="$load_end" '
 function median(key,   n, i, j, t, v) {
   n = cnt[key]
   for (i = 1; i <= n; i++) v[i] = val[key, i]
@@ -154,7 +157,7 @@ END {
     rss = maxrss[i, "opt"] * 1024; rin = rss / size[i]
     ratio = ow > 0 ? aw / ow : 0
     cratio = oc > 0 ? ac / oc : 0
-    printf "%-34s %8.2f %8.3f %8.1f %8.3f %9.1f %7.1f %7s %8.1f %7.2f\n", label[i], size[i] / 1e6, aw, mbps(size[i], aw), ow, mbps(size[i], ow), ratio, (oc > 0 ? sprintf("%.1f", cratio) : "-"), rss / 1e6, rin
+    printf "%-34s %8.2f %8.3f %8.1f %8.3f %9.1f %7.1f %7s %8.1f %7.2f\n", label[i], size[i] / 1e6, aw, mbps(size[i], aw), ow, mbps(size[i], ow), ratio, (ac > 0 && oc > 0 ? sprintf("%.1f", cratio) : "-"), rss / 1e6, rin
     tb += size[i]; taw += aw; tow += ow; tac += ac; toc += oc
     if (big < 0 || size[i] > size[big]) { big = i; bigrin = rin; bigrss = rss }
     files_json = files_json (i ? ",\n" : "") sprintf("    {\"name\": %s, \"path\": %s, \"bytes\": %d, \"as_median_s\": %.6f, \"as_mb_s\": %.2f, \"as_max_rss_kb\": %d, \"as_cpu_median_s\": %.2f, \"optpoline_median_s\": %.6f, \"optpoline_mb_s\": %.2f, \"optpoline_max_rss_kb\": %d, \"optpoline_cpu_median_s\": %.2f, \"ratio\": %.2f, \"rss_over_input\": %.3f}", jstr(label[i]), jstr(path[i]), size[i], aw, mbps(size[i], aw), maxrss[i, "as"], ac, ow, mbps(size[i], ow), maxrss[i, "opt"], oc, ratio, rin)
@@ -168,13 +171,17 @@ END {
   printf "CheckOperands, print to a file). \"x as\" = as time / optpoline time; \"cpu x\" is the same for user+sys CPU\n"
   printf "time (centiseconds, \"-\" when too small), which a busy machine disturbs less. MB = 10^6 bytes.\n"
   printf "RSS is optpoline'"'"'s max RSS; the goal is judged on the largest file only, because on small files the Go\n"
-  printf "runtime'"'"'s fixed ~8 MB dominates.\n\n"
+  printf "runtime'"'"'s fixed ~8 MB dominates.\n"
+  printf "Load average (1 min) at start %s, at end %s, on %d CPUs.", load_start, load_end, ncpu
+  busy = load_start + 0 > ncpu / 2 || load_end + 0 > ncpu / 2
+  if (busy) printf " The machine is busy: wall-clock times are inflated and noisy;\nthe CPU-time ratio (cpu x) is the steadier figure."
+  printf "\n\n"
   speed_ok = tratio >= speed_goal
   rss_ok = bigrin <= rss_goal
   printf "goal speed >= %dx as (total):             %-4s  %.1fx  (%.1f MB/s vs as %.1f MB/s; CPU time %.1fx)\n", speed_goal, speed_ok ? "PASS" : "MISS", tratio, mbps(tb, tow), mbps(tb, taw), tcratio
   printf "goal RSS <= %dx input (largest file):     %-4s  %.2fx  (%.1f MB for %s, %.1f MB)\n", rss_goal, rss_ok ? "PASS" : "MISS", bigrin, bigrss / 1e6, label[big], size[big] / 1e6
 
-  printf "{\n  \"date\": %s,\n  \"go\": %s,\n  \"as\": %s,\n  \"cpu\": %s,\n  \"ncpu\": %d,\n  \"runs\": %d,\n", jstr(date), jstr(go_version), jstr(as_version), jstr(cpu), ncpu, runs > json
+  printf "{\n  \"date\": %s,\n  \"go\": %s,\n  \"as\": %s,\n  \"cpu\": %s,\n  \"ncpu\": %d,\n  \"runs\": %d,\n  \"loadavg_start\": %s,\n  \"loadavg_end\": %s,\n", jstr(date), jstr(go_version), jstr(as_version), jstr(cpu), ncpu, runs, load_start + 0, load_end + 0 > json
   printf "  \"files\": [\n%s\n  ],\n", files_json > json
   printf "  \"total\": {\"files\": %d, \"bytes\": %d, \"as_s\": %.6f, \"as_mb_s\": %.2f, \"optpoline_s\": %.6f, \"optpoline_mb_s\": %.2f, \"ratio\": %.2f, \"cpu_ratio\": %.2f},\n", nfiles, tb, taw, mbps(tb, taw), tow, mbps(tb, tow), tratio, tcratio > json
   printf "  \"goals\": {\n    \"speed\": {\"want_ratio_at_least\": %d, \"ratio\": %.2f, \"pass\": %s},\n", speed_goal, tratio, speed_ok ? "true" : "false" > json

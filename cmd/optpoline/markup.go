@@ -67,10 +67,7 @@ func markupFile(e *env, name, dst string) error {
 	if err != nil {
 		return err
 	}
-	f, err := parser.Parse(name, src)
-	if err == nil {
-		err = f.CheckOperands()
-	}
+	f, err := parser.ParseChecked(name, src)
 	if err != nil {
 		return err
 	}

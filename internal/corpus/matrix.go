@@ -39,7 +39,11 @@ var (
 
 // run is a config that links and runs; gas accepts gcc's output only.
 func run(name string, fams []string, flags ...string) Config {
-	return Config{Name: name, Compilers: fams, Flags: flags, GasOK: gccOnly, Links: true, Runs: true}
+	c := Config{Name: name, Compilers: fams, Flags: flags, Links: true, Runs: true}
+	if c.Applies("gcc") {
+		c.GasOK = gccOnly
+	}
+	return c
 }
 
 func (c Config) link(flags ...string) Config { c.LinkFlags = flags; return c }
