@@ -28,10 +28,11 @@ func (f *File) norm(b *strings.Builder, sp Span, keepSpace bool) {
 			if c == '/' {
 				p = skipComment(src, p, sp.End) - 1
 			}
-			space = keepSpace
+			// Keep one blank where dropping it would make "/*".
+			space = keepSpace || lastByte(b) == '/'
 			continue
 		}
-		if space {
+		if space && (keepSpace || c == '*') {
 			b.WriteByte(' ')
 			space = false
 		}
@@ -48,6 +49,13 @@ func (f *File) norm(b *strings.Builder, sp Span, keepSpace bool) {
 			b.WriteByte(c)
 		}
 	}
+}
+
+func lastByte(b *strings.Builder) byte {
+	if s := b.String(); s != "" {
+		return s[len(s)-1]
+	}
+	return 0
 }
 
 // FormatOperand returns o in canonical AT&T form: "*%fs:16(%rax,%rbx,8)",
@@ -112,7 +120,7 @@ func (f *File) Format(i int) string {
 		b.WriteByte(':')
 	case Assign:
 		b.WriteString(f.Word(i))
-		b.WriteByte('=')
+		b.WriteString(" = ")
 		f.normExpr(&b, f.ArgsSpan(i))
 	case Directive:
 		b.WriteByte('\t')

@@ -381,9 +381,14 @@ func ParseChecked(name string, src []byte) (*File, error) {
 	if err := f.CheckOperands(); err != nil {
 		all = append(all, err.(ErrorList)...)
 	}
-	sort.SliceStable(all, func(i, j int) bool {
-		a, b := all[i].Pos, all[j].Pos
+	SortErrors(all)
+	return f, all.Err()
+}
+
+// SortErrors sorts l by position, keeping the order of errors at one place.
+func SortErrors(l ErrorList) {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i].Pos, l[j].Pos
 		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
 	})
-	return f, all.Err()
 }

@@ -49,22 +49,34 @@ func Parse(name string, src []byte) (*File, error) {
 	// One statement per line is the common case; labels and ';' add a few.
 	f.Stmts = make([]Stmt, 0, bytes.Count(src, []byte{'\n'})+16)
 	sc := scanner{f: f, src: src, line: 1}
-	for sc.p < len(src) {
-		sc.stmt()
-	}
-	if len(sc.errs) > 0 {
-		return f, sc.errs
-	}
-	return f, nil
+	sc.run()
+	return f, sc.errs.Err()
 }
 
 type scanner struct {
-	f     *File
-	src   []byte
-	p     int  // next byte
-	line  int  // line of p
-	inApp bool // between #APP and #NO_APP
-	errs  ErrorList
+	f       *File
+	src     []byte
+	p       int  // next byte
+	line    int  // line of p
+	inApp   bool // between #APP and #NO_APP
+	partial bool // src is a piece of a longer input: a comment may go on past its end
+	cut     bool // partial: the last statement ran past the end and was dropped
+	errs    ErrorList
+}
+
+// run scans every statement of src. In partial mode a statement that runs
+// past the end is dropped, cut is set, and p, line and inApp are left at
+// its start.
+func (sc *scanner) run() {
+	for sc.p < len(sc.src) {
+		n, nerr, p, line, inApp := len(sc.f.Stmts), len(sc.errs), sc.p, sc.line, sc.inApp
+		sc.stmt()
+		if sc.cut {
+			sc.f.Stmts, sc.errs = sc.f.Stmts[:n], sc.errs[:nerr]
+			sc.p, sc.line, sc.inApp = p, line, inApp
+			return
+		}
+	}
 }
 
 func (sc *scanner) errorf(off int, format string, args ...any) {
@@ -256,18 +268,18 @@ func (sc *scanner) setWord(st *Stmt, pos, end int) bool {
 func (sc *scanner) args(st *Stmt, p int) {
 	src, n := sc.src, len(sc.src)
 	p = skipBlanks(src, p)
-	start, last := p, p // last: end of the last non-blank argument byte
+	// last is the end of the last quoted token: trimming blanks must not cut
+	// into it ("' " is a space character).
+	start, last, stop := p, p, n
 	for p < n {
 		c := src[p]
 		if class[c]&cSpecial == 0 {
 			p++
-			if class[c]&cBlank == 0 {
-				last = p
-			}
 			continue
 		}
 		switch c {
 		case '\n', ';', '#':
+			stop = p
 			goto done
 		case '"':
 			p = sc.str(p)
@@ -288,8 +300,7 @@ func (sc *scanner) args(st *Stmt, p int) {
 				// A trailing comment ends the arguments; one in the middle stays in them.
 				r := skipBlanks(src, e)
 				if r >= n || src[r] == '\n' || src[r] == ';' || src[r] == '#' {
-					// Keep scanning the terminator from the comment's end,
-					// but leave last where it is.
+					stop = p
 					p = e
 					goto done
 				}
@@ -298,14 +309,14 @@ func (sc *scanner) args(st *Stmt, p int) {
 				continue
 			}
 			p++
-			last = p
 		}
 	}
+	stop = p
 done:
-	st.Args, st.ArgsEnd = uint32(start), uint32(last)
-	if st.ArgsEnd < st.Args {
-		st.ArgsEnd = st.Args
+	for stop > last && class[src[stop-1]]&cBlank != 0 {
+		stop--
 	}
+	st.Args, st.ArgsEnd = uint32(start), uint32(max(stop, start))
 	// Trailing comment (possibly after a block comment) and terminator.
 	p = skipBlanksAndComments(sc, p)
 	switch {
@@ -384,6 +395,10 @@ func (sc *scanner) blockComment(p int) int {
 	src := sc.src
 	i := bytes.Index(src[p+2:], []byte("*/"))
 	if i < 0 {
+		if sc.partial {
+			sc.cut = true
+			return len(src)
+		}
 		sc.errorf(p, "unterminated comment")
 		sc.line += bytes.Count(src[p:], []byte{'\n'})
 		return len(src)

@@ -60,17 +60,20 @@ if (($# > 0)); then
 else
   if [[ ${BENCH_BIG:-1} != 0 ]]; then
     echo "bench-parse: generating the large files (the first run compiles for a minute or more; then cached)" >&2
+    list=$("$work/corpuslist" -big "$work/big.s") # not <(...): set -e must see a failure
     while IFS= read -r f; do
       files+=("$f")
       labels+=("$(basename "$f")")
-    done < <("$work/corpuslist" -big "$work/big.s")
+    done <<<"$list"
   fi
   if ((ncorpus > 0)); then
     echo "bench-parse: building the corpus (cached after the first run)" >&2
+    list=$("$work/corpuslist" -n "$ncorpus" -gas)
     while IFS= read -r f; do
+      [[ -n $f ]] || continue
       files+=("$f")
       labels+=("$(basename "$(dirname "$f")")/$(basename "$f")")
-    done < <("$work/corpuslist" -n "$ncorpus" -gas)
+    done <<<"$list"
   fi
 fi
 ((${#files[@]} > 0)) || die "no inputs"
@@ -171,11 +174,11 @@ END {
   printf "CheckOperands, print to a file). \"x as\" = as time / optpoline time; \"cpu x\" is the same for user+sys CPU\n"
   printf "time (centiseconds, \"-\" when too small), which a busy machine disturbs less. MB = 10^6 bytes.\n"
   printf "RSS is optpoline'"'"'s max RSS; the goal is judged on the largest file only, because on small files the Go\n"
-  printf "runtime'"'"'s fixed ~8 MB dominates.\n"
-  printf "Load average (1 min) at start %s, at end %s, on %d CPUs.", load_start, load_end, ncpu
-  busy = load_start + 0 > ncpu / 2 || load_end + 0 > ncpu / 2
-  if (busy) printf " The machine is busy: wall-clock times are inflated and noisy;\nthe CPU-time ratio (cpu x) is the steadier figure."
-  printf "\n\n"
+  printf "runtime'"'"'s fixed ~5 MB dominates.\n"
+  printf "Load average (1 min) at start %s, at end %s, on %d CPUs.\n", load_start, load_end, ncpu
+  if (load_start + 0 > ncpu / 2 || load_end + 0 > ncpu / 2)
+    printf "The machine is busy: wall-clock times are inflated and noisy; the CPU-time ratio (cpu x) is steadier.\n"
+  printf "\n"
   speed_ok = tratio >= speed_goal
   rss_ok = bigrin <= rss_goal
   printf "goal speed >= %dx as (total):             %-4s  %.1fx  (%.1f MB/s vs as %.1f MB/s; CPU time %.1fx)\n", speed_goal, speed_ok ? "PASS" : "MISS", tratio, mbps(tb, tow), mbps(tb, taw), tcratio

@@ -53,34 +53,58 @@ func runMarkup(e *env, args []string) int {
 	return status
 }
 
-// markupFile parses name and writes the result to dst ("" or "-": stdout).
-// Nothing is written when the input has errors.
+// markupFile parses name piece by piece and writes the result to dst (""
+// or "-": stdout). A file destination is replaced atomically and only when
+// the whole input is free of errors.
 func markupFile(e *env, name, dst string) error {
-	var src []byte
-	var err error
+	in := e.stdin
 	if name == "-" {
-		src, err = io.ReadAll(e.stdin)
 		name = "<stdin>"
 	} else {
-		src, err = os.ReadFile(name)
+		fh, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		in = fh
 	}
-	if err != nil {
-		return err
+	process := func(w io.Writer) error {
+		var errs parser.ErrorList
+		c := parser.NewChunker(name, in, pieceSize)
+		for {
+			f, err := c.Next()
+			if err == io.EOF {
+				break
+			}
+			var list parser.ErrorList
+			if err != nil && !errors.As(err, &list) {
+				return err
+			}
+			errs = append(errs, list...)
+			if err := f.CheckOperands(); err != nil {
+				errs = append(errs, err.(parser.ErrorList)...)
+			}
+			if len(errs) > maxErrors {
+				break
+			}
+			if len(errs) > 0 {
+				continue // keep reporting; write nothing more
+			}
+			if _, err := parser.NewRewriter(f).WriteTo(w); err != nil {
+				return err
+			}
+		}
+		parser.SortErrors(errs)
+		return errs.Err()
 	}
-	f, err := parser.ParseChecked(name, src)
-	if err != nil {
-		return err
-	}
-	rw := parser.NewRewriter(f)
 	if dst == "" || dst == "-" {
-		_, err = rw.WriteTo(e.stdout)
-		return err
+		return process(e.stdout)
 	}
-	return atomicfile.Write(dst, func(w io.Writer) error {
-		_, err := rw.WriteTo(w)
-		return err
-	})
+	return atomicfile.Write(dst, process)
 }
+
+// pieceSize is how much input markup parses at a time.
+const pieceSize = 1 << 20
 
 // reportErrors prints err gcc-style: one line per parser error, capped.
 func reportErrors(e *env, cmd string, err error) {

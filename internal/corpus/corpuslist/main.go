@@ -43,7 +43,7 @@ import (
 func main() {
 	n := flag.Int("n", 8, "print the `N` largest units (0: all)")
 	gas := flag.Bool("gas", false, "only units GNU as assembles as is")
-	big := flag.String("big", "", "write large gcc output to `PATH` and PATH-cet.s instead of listing")
+	big := flag.String("big", "", "instead of listing, write large gcc output to `PATH` (-O2 -g) and PATH minus \".s\" plus \"-cet.s\" (-O2 -fcf-protection=full)")
 	modules := flag.Int("modules", 250, "with -big: `M` modules (about 20 functions each) in the generated C; the second file gets 2M")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: corpuslist [-n N] [-gas]\n       corpuslist -big PATH [-modules M]\n")
