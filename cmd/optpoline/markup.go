@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/optpoline/optpoline/internal/atomicfile"
+	"github.com/optpoline/optpoline/markup"
 	"github.com/optpoline/optpoline/parser"
+	"github.com/optpoline/optpoline/passes"
+	"github.com/optpoline/optpoline/passes/callmarkup"
 )
 
 // maxErrors is how many errors a file reports before "too many errors", as in cmd/asm.
@@ -18,6 +22,11 @@ func runMarkup(e *env, args []string) int {
 	inPlace := fs.BoolP("in-place", "i", false, "rewrite each FILE in place (atomically)")
 	out := fs.StringP("output", "o", "", "write the result to `OUT` (one input only; \"-\" is stdout)")
 	promote := fs.String("promote", "all", "which sites to promote: all, or none (print the parsed file back unchanged)")
+	outline := fs.Int("outline", 4, "outline-block entries per site (0: no outline block)")
+	mode := fs.String("mode", "user", "user or kernel (kernel: the compiler's thunks as fallback, kernel skip list)")
+	stats := fs.Bool("stats", false, "print per-file site counts by kind, and every skipped candidate, to stderr")
+	skipSec := fs.StringSlice("skip-section", nil, "never rewrite code in sections matching `GLOB` (repeatable)")
+	skipFn := fs.StringSlice("skip-function", nil, "never rewrite functions matching `GLOB` (repeatable)")
 	if code, done := parseFlags(e, fs, args); done {
 		return code
 	}
@@ -26,6 +35,7 @@ func runMarkup(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "optpoline markup: %s\n", msg)
 		return 2
 	}
+	cfg := passes.Config{Outline: *outline, SkipSections: *skipSec, SkipFunctions: *skipFn}
 	switch {
 	case len(files) == 0:
 		return usageErr("no input files")
@@ -35,9 +45,12 @@ func runMarkup(e *env, args []string) int {
 		return usageErr("-o takes one input file")
 	case *promote != "all" && *promote != "none":
 		return usageErr(fmt.Sprintf("--promote=%s: want all or none", *promote))
-	case *promote == "all":
-		fmt.Fprintln(e.stderr, "optpoline markup: the call-markup pass is not built yet (issue 4); use --promote=none")
-		return 2
+	case *outline < 0 || *outline > 255:
+		return usageErr(fmt.Sprintf("--outline=%d: want 0 to 255", *outline))
+	case *mode == "kernel":
+		cfg.Mode = passes.Kernel
+	case *mode != "user":
+		return usageErr(fmt.Sprintf("--mode=%s: want user or kernel", *mode))
 	}
 	status := 0
 	for _, name := range files {
@@ -45,7 +58,13 @@ func runMarkup(e *env, args []string) int {
 		if *inPlace {
 			dst = name
 		}
-		if err := markupFile(e, name, dst); err != nil {
+		var err error
+		if *promote == "none" {
+			err = printFile(e, name, dst)
+		} else {
+			err = markupFile(e, name, dst, cfg, *stats)
+		}
+		if err != nil {
 			reportErrors(e, "markup", err)
 			status = 1
 		}
@@ -53,10 +72,61 @@ func runMarkup(e *env, args []string) int {
 	return status
 }
 
-// markupFile parses name piece by piece and writes the result to dst (""
-// or "-": stdout). A file destination is replaced atomically and only when
-// the whole input is free of errors.
-func markupFile(e *env, name, dst string) error {
+// markupFile runs the markup pipeline on name and writes the result to dst.
+func markupFile(e *env, name, dst string, cfg passes.Config, stats bool) error {
+	var src []byte
+	var err error
+	if name == "-" {
+		name = "<stdin>"
+		src, err = io.ReadAll(e.stdin)
+	} else {
+		src, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return err
+	}
+	var res *callmarkup.Result
+	err = writeOutput(e, dst, func(w io.Writer) error {
+		var err error
+		res, err = markup.File(name, src, cfg, w)
+		return err
+	})
+	if err == nil && stats {
+		fmt.Fprintf(e.stderr, "%s: %s\n", name, res.Summary())
+		for _, s := range res.Skipped {
+			fmt.Fprintf(e.stderr, "%s:%d: skipped in %s: %s\n", name, s.Line, s.Func, s.Reason)
+		}
+	}
+	return err
+}
+
+// writeOutput calls write with dst's writer: stdout for "" or "-", a
+// special file (a pipe, /dev/null) directly, a regular file atomically.
+func writeOutput(e *env, dst string, write func(io.Writer) error) error {
+	if dst == "" || dst == "-" {
+		return write(e.stdout)
+	}
+	if fi, err := os.Stat(dst); err == nil && !fi.Mode().IsRegular() {
+		fh, err := os.OpenFile(dst, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(fh, 256<<10)
+		err = write(bw)
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
+		}
+		if cerr := fh.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	return atomicfile.Write(dst, write)
+}
+
+// printFile parses name piece by piece and prints it back (--promote=none).
+// A file destination is replaced only when the whole input is free of errors.
+func printFile(e *env, name, dst string) error {
 	in := e.stdin
 	if name == "-" {
 		name = "<stdin>"
@@ -68,7 +138,7 @@ func markupFile(e *env, name, dst string) error {
 		defer fh.Close()
 		in = fh
 	}
-	process := func(w io.Writer) error {
+	return writeOutput(e, dst, func(w io.Writer) error {
 		var errs parser.ErrorList
 		c := parser.NewChunker(name, in, pieceSize)
 		for {
@@ -96,14 +166,10 @@ func markupFile(e *env, name, dst string) error {
 		}
 		parser.SortErrors(errs)
 		return errs.Err()
-	}
-	if dst == "" || dst == "-" {
-		return process(e.stdout)
-	}
-	return atomicfile.Write(dst, process)
+	})
 }
 
-// pieceSize is how much input markup parses at a time.
+// pieceSize is how much input --promote=none parses at a time.
 const pieceSize = 1 << 20
 
 // reportErrors prints err gcc-style: one line per parser error, capped.

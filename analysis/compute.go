@@ -1,0 +1,602 @@
+package analysis
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/optpoline/optpoline/parser"
+	"github.com/optpoline/optpoline/parser/x86"
+)
+
+// cstate is ComputeStack's state before a statement. The CFA is cfa+off;
+// cfa == NoReg means unknown. The other fields say where rsp, rbp and one
+// copy of rsp are relative to the CFA, as objtool's cfi_state does.
+type cstate struct {
+	set    bool // reached by some path
+	cfa    x86.Reg
+	off    int32
+	spOK   bool
+	sp     int32 // rsp = CFA - sp (the stack size, return address included)
+	fpOK   bool
+	fp     int32 // rbp = CFA - fp
+	bpSlot int32 // sp right after "push %rbp" (rbp saved at the top), 0 if none
+	cp     x86.Reg
+	cpOff  int32 // cp = CFA - cpOff
+}
+
+var entryState = cstate{set: true, cfa: x86.RSP, off: 8, spOK: true, sp: 8}
+
+func (s cstate) public() StackState {
+	if !s.set || s.cfa == x86.NoReg {
+		return StackState{}
+	}
+	return StackState{Known: true, Reg: s.cfa, Offset: s.off}
+}
+
+func (s *cstate) unknown() { s.cfa, s.off = x86.NoReg, 0 }
+
+// merge merges b into a and reports whether a changed and whether the CFAs
+// conflicted.
+func merge(a *cstate, b cstate) (changed, conflict bool) {
+	if !a.set {
+		*a = b
+		return true, false
+	}
+	old := *a
+	if a.cfa != b.cfa || a.off != b.off {
+		if a.cfa != x86.NoReg && b.cfa != x86.NoReg {
+			conflict = true
+		}
+		a.unknown()
+	}
+	if a.spOK != b.spOK || a.sp != b.sp {
+		a.spOK, a.sp = false, 0
+	}
+	if a.fpOK != b.fpOK || a.fp != b.fp {
+		a.fpOK, a.fp = false, 0
+	}
+	if a.bpSlot != b.bpSlot {
+		a.bpSlot = 0
+	}
+	if a.cp != b.cp || a.cpOff != b.cpOff {
+		a.cp, a.cpOff = x86.NoReg, 0
+	}
+	return *a != old, conflict
+}
+
+// ComputeStack computes the state before each statement of fn (index
+// i-fn.Start) from the instructions alone, by dataflow over the function's
+// control-flow graph, and reports it the way the compilers' CFI does
+// (CFA = rsp+8 at entry; rbp+16 after "push %rbp; mov %rsp,%rbp"), so that
+// the two can be compared.
+//
+// Modelled: push/pop (±8, pushw/popw ±2), pushf/popf, add/sub $imm,%rsp,
+// lea d(%rsp),%rsp, lea d(%rbp),%rsp, mov %rsp,%rbp right after push %rbp
+// (frame pointer: CFA becomes rbp-based), mov %rbp,%rsp, leave, pop %rbp
+// (back to rsp-based), copies of rsp in another register and back, and
+// and $-N,%rsp (stack realignment: the CFA stays where it is when it is
+// rbp-based or DRAP-based, as after gcc's "lea 8(%rsp),%r10; and $-N,%rsp",
+// and becomes unknown otherwise). Any other write to the CFA register makes
+// the state unknown. ret, jmp out of the function (tail call), indirect jmp,
+// ud2 and calls to noreturn functions (IsNoreturn, and functions of the file
+// with no way out) end a path; jcc/jmp to a label of the function propagate
+// the state; an indirect jmp also propagates to the function's
+// address-taken labels (jump tables, computed goto). A gcc cold part
+// ("f.cold") starts from the states of f's jumps into it.
+//
+// Where paths meet with different CFAs the state becomes unknown and the
+// statement index (absolute) is returned in conflicts. Statements no path
+// reaches, and statements in another section, are Known=false.
+func ComputeStack(f *parser.File, fn Func) (states []StackState, conflicts []int) {
+	info := infoOf(f)
+	cs, conflicts := computeStack(f, fn, info)
+	states = make([]StackState, len(cs))
+	t := newSecTracker(fn.Section)
+	for i := fn.Start; i < fn.End; i++ {
+		if t.cur == fn.Section {
+			states[i-fn.Start] = cs[i-fn.Start].public()
+		}
+		t.step(f, i)
+	}
+	return states, conflicts
+}
+
+func computeStack(f *parser.File, fn Func, info *fileInfo) ([]cstate, []int) {
+	n := fn.End - fn.Start
+	in := make([]cstate, n)
+	if n == 0 {
+		return in, nil
+	}
+	labels := funcLabels(f, fn)
+	// Targets of the function's indirect jumps: its address-taken labels
+	// (not function symbols).
+	var tableTargets []int
+	for name, i := range labels {
+		if info.addr[name] {
+			if _, isFn := info.byName[name]; !isFn {
+				tableTargets = append(tableTargets, i)
+			}
+		}
+	}
+
+	var (
+		work      []int
+		inWork    = make([]bool, n)
+		conflicts []int
+	)
+	push := func(i int, s cstate) {
+		if i < fn.Start || i >= fn.End {
+			return
+		}
+		r := i - fn.Start
+		ch, cf := merge(&in[r], s)
+		if cf {
+			conflicts = append(conflicts, i)
+		}
+		if ch && !inWork[r] {
+			inWork[r] = true
+			work = append(work, r)
+		}
+	}
+	seeded := false
+	var (
+		pf  Func
+		pin []cstate
+	)
+	if parent, ok := coldParent(fn.Name); ok {
+		if k, ok := info.byName[parent]; ok && parent != fn.Name && !strings.HasSuffix(parent, ".cold") {
+			pf = info.funcs[k]
+			pin, _ = computeStack(f, pf, info)
+			var ops [4]parser.Operand
+			for i := pf.Start; i < pf.End; i++ {
+				if f.Stmts[i].Kind != parser.Instr || !pin[i-pf.Start].set {
+					continue
+				}
+				c := x86.Classify(f.Word(i))
+				if c != x86.Jmp && c != x86.Jcc {
+					continue
+				}
+				if tgt, ok := directTarget(f, i, ops[:0]); ok {
+					if j, ok := labelIndex(f, tgt, fn); ok {
+						push(j, pin[i-pf.Start])
+						seeded = true
+					}
+				}
+			}
+		}
+	}
+	if !seeded && pin == nil {
+		push(fn.Start, entryState)
+	}
+	// Exception landing pads of fn: reached from the calls in their
+	// call-site ranges, with the state there.
+	type pad struct{ at, from int }
+	var pads []pad
+	for name, i := range labels {
+		for _, from := range info.pads[name] {
+			if j, ok := labels[from]; ok {
+				pads = append(pads, pad{i, j})
+			} else if pin != nil {
+				if j, ok := labelIndex(f, from, pf); ok {
+					pads = append(pads, pad{i, -1 - j})
+				}
+			}
+		}
+	}
+
+	var ops [4]parser.Operand
+	for {
+		if len(work) == 0 {
+			for _, p := range pads {
+				var s cstate
+				if p.from >= 0 {
+					s = in[p.from-fn.Start]
+				} else {
+					s = pin[-1-p.from-pf.Start]
+				}
+				if s.set {
+					push(p.at, s)
+				}
+			}
+			if len(work) == 0 {
+				break
+			}
+		}
+		r := work[len(work)-1]
+		work = work[:len(work)-1]
+		inWork[r] = false
+		i := fn.Start + r
+		s := in[r]
+		if f.Stmts[i].Kind != parser.Instr {
+			push(i+1, s)
+			continue
+		}
+		w := f.Word(i)
+		os, err := f.Operands(i, ops[:0])
+		if err != nil {
+			s.unknown()
+			push(i+1, s)
+			continue
+		}
+		switch c := x86.Classify(w); c {
+		case x86.Ret, x86.FarRet, x86.IRet, x86.FarJmp:
+			continue
+		case x86.Jmp:
+			if tgt, ok := directTarget(f, i, ops[:0]); ok {
+				if k, _ := x86.Thunk(tgt); k == x86.NotThunk {
+					if j, ok := labels[tgt]; ok {
+						push(j, s)
+					}
+					continue // a jump inside the function, or a tail call
+				}
+			}
+			// Indirect (or through a retpoline thunk): a table dispatch
+			// reaches the address-taken labels; a tail call ends the path.
+			for _, j := range tableTargets {
+				push(j, s)
+			}
+			continue
+		case x86.Jcc, x86.Loop:
+			if tgt, ok := directTarget(f, i, ops[:0]); ok {
+				if j, ok := labels[tgt]; ok {
+					push(j, s)
+				}
+			}
+			push(i+1, s)
+			continue
+		case x86.Call:
+			if tgt, ok := directTarget(f, i, ops[:0]); ok && (IsNoreturn(tgt) || info.deadEnd[tgt]) {
+				continue
+			}
+			if isCallerSaved(s.cp) {
+				s.cp = x86.NoReg
+			}
+			push(i+1, s)
+			continue
+		case x86.Trap:
+			if strings.HasPrefix(w, "ud") {
+				continue
+			}
+		}
+		transfer(f, i, w, os, &s)
+		push(i+1, s)
+	}
+	return in, conflicts
+}
+
+// coldParent returns f for "f.cold" and "f.cold.N".
+func coldParent(name string) (string, bool) {
+	if i := strings.LastIndex(name, ".cold"); i > 0 {
+		rest := name[i+len(".cold"):]
+		if rest == "" || rest[0] == '.' && isDigits(rest[1:]) {
+			return name[:i], true
+		}
+	}
+	return "", false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// labelIndex finds label name inside fn.
+func labelIndex(f *parser.File, name string, fn Func) (int, bool) {
+	for j := fn.Start; j < fn.End; j++ {
+		if f.Stmts[j].Kind == parser.Label && f.WordIs(j, name) {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// directTarget returns the symbol of a direct branch (call, jmp, jcc):
+// "foo" for "call foo@PLT".
+func directTarget(f *parser.File, i int, buf []parser.Operand) (string, bool) {
+	os, err := f.Operands(i, buf)
+	if err != nil || len(os) != 1 || os[0].Indirect || os[0].Kind != parser.OpExpr {
+		return "", false
+	}
+	r, ok := f.SymRef(os[0].Expr)
+	if !ok || r.Addend != "" {
+		return "", false
+	}
+	return r.Sym, true
+}
+
+func isCallerSaved(r x86.Reg) bool {
+	switch r {
+	case x86.RAX, x86.RCX, x86.RDX, x86.RSI, x86.RDI, x86.R8, x86.R9, x86.R10, x86.R11:
+		return true
+	}
+	return false
+}
+
+// nonWriting are mnemonic families whose last register operand is read,
+// not written.
+func nonWriting(w string) bool {
+	for _, p := range [...]string{"cmp", "test", "ucomi", "comi", "vucomi", "vcomi", "ptest", "vptest", "ktest", "kortest", "call", "jmp", "push"} {
+		if strings.HasPrefix(w, p) && !strings.HasPrefix(w, "cmpxchg") && !strings.HasPrefix(w, "cmov") {
+			return true
+		}
+	}
+	return w == "bt" || w == "btq" || w == "btl" || w == "btw"
+}
+
+func immValue(f *parser.File, o parser.Operand) (int32, bool) {
+	if o.Kind != parser.OpImm {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(f.Src[o.Expr.Pos:o.Expr.End])), 0, 32)
+	return int32(n), err == nil
+}
+
+func dispValue(f *parser.File, o parser.Operand) (int32, bool) {
+	if o.Kind != parser.OpMem || o.Index != x86.NoReg || o.Seg != x86.NoReg {
+		return 0, false
+	}
+	e := strings.TrimSpace(string(f.Src[o.Expr.Pos:o.Expr.End]))
+	if e == "" {
+		return 0, true
+	}
+	n, err := strconv.ParseInt(e, 0, 32)
+	return int32(n), err == nil
+}
+
+// transfer applies the stack effect of a non-branch instruction.
+func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
+	if s.cfa == x86.NoReg {
+		return
+	}
+	dst := x86.NoReg
+	if len(os) > 0 && os[len(os)-1].Kind == parser.OpReg {
+		dst = os[len(os)-1].Reg.Full()
+	}
+	adjust := func(d int32) { // rsp -= d (a push of d bytes)
+		if s.spOK {
+			s.sp += d
+		}
+		if s.cfa == x86.RSP {
+			if !s.spOK {
+				s.unknown()
+				return
+			}
+			s.off = s.sp
+		}
+	}
+	spUnknown := func() {
+		s.spOK, s.sp = false, 0
+		if s.cfa == x86.RSP {
+			s.unknown()
+		}
+	}
+	setSP := func(sp int32, ok bool) {
+		s.spOK, s.sp = ok, sp
+		if s.cfa == x86.RSP {
+			if ok {
+				s.off = sp
+			} else {
+				s.unknown()
+			}
+		}
+	}
+	width := func(def int32) int32 {
+		if len(os) == 1 && os[0].Kind == parser.OpReg && os[0].Reg.Width() == 16 {
+			return 2
+		}
+		return def
+	}
+	switch x86.Classify(w) {
+	case x86.Push:
+		d := width(8)
+		if strings.HasSuffix(w, "w") {
+			d = 2
+		}
+		adjust(d)
+		if len(os) == 1 && os[0].Kind == parser.OpReg && os[0].Reg == x86.RBP && s.spOK {
+			s.bpSlot = s.sp
+		}
+		return
+	case x86.PushF:
+		if strings.HasSuffix(w, "w") {
+			adjust(2)
+		} else {
+			adjust(8)
+		}
+		return
+	case x86.Pop:
+		d := width(8)
+		if strings.HasSuffix(w, "w") {
+			d = 2
+		}
+		adjust(-d)
+		if dst == x86.RBP {
+			popBP(s)
+		} else if dst != x86.NoReg {
+			clobber(s, dst)
+		}
+		return
+	case x86.PopF:
+		if strings.HasSuffix(w, "w") {
+			adjust(-2)
+		} else {
+			adjust(-8)
+		}
+		return
+	case x86.Leave:
+		setSP(s.fp, s.fpOK)
+		if s.cfa == x86.NoReg {
+			return
+		}
+		adjust(-8)
+		popBP(s)
+		return
+	case x86.Enter:
+		s.unknown()
+		return
+	}
+	if len(os) == 0 {
+		// Implicit operands (cqto, rep stos, cpuid, …) never touch rsp or
+		// rbp in compiler output; they may change a copy.
+		if s.cp != x86.NoReg {
+			s.cp = x86.NoReg
+		}
+		return
+	}
+	if dst == x86.NoReg || nonWriting(w) {
+		return
+	}
+	src := os[0]
+	base := w
+	switch w {
+	case "addq", "subq", "andq", "leaq", "movq":
+		base = w[:len(w)-1]
+	}
+	switch {
+	case (base == "add" || base == "sub") && dst == x86.RSP && len(os) == 2:
+		v, ok := immValue(f, src)
+		if !ok {
+			spUnknown()
+			return
+		}
+		if base == "add" {
+			v = -v
+		}
+		adjust(v)
+		return
+	case base == "and" && dst == x86.RSP:
+		// Stack realignment: the CFA survives only if it is not rsp-based.
+		spUnknown()
+		return
+	case base == "lea" && len(os) == 2 && (src.Base == x86.RSP || src.Base == x86.RBP):
+		d, ok := dispValue(f, src)
+		var v int32 // dst = CFA - v
+		switch {
+		case !ok:
+		case src.Base == x86.RSP && s.spOK:
+			v = s.sp - d
+		case src.Base == x86.RBP && s.fpOK:
+			v = s.fp - d
+		default:
+			ok = false
+		}
+		leaTo(f, i, s, dst, v, ok)
+		return
+	case base == "mov" && len(os) == 2 && src.Kind == parser.OpReg && src.Reg.Width() == 64:
+		r := src.Reg
+		switch {
+		case r == x86.RSP && dst == x86.RBP:
+			s.fpOK, s.fp = s.spOK, s.sp
+			if s.spOK && s.bpSlot == s.sp && s.cfa == x86.RSP {
+				s.cfa, s.off = x86.RBP, s.fp // the frame pointer is set up
+			}
+			return
+		case r == x86.RSP:
+			if dst != x86.RSP {
+				clobber(s, dst)
+				if s.spOK {
+					s.cp, s.cpOff = dst, s.sp
+				}
+			}
+			return
+		case dst == x86.RSP && r == x86.RBP:
+			setSP(s.fp, s.fpOK)
+			return
+		case dst == x86.RSP:
+			setSP(s.cpOff, r == s.cp && s.cp != x86.NoReg)
+			return
+		case dst == x86.RBP:
+			clobber(s, dst)
+			if r == s.cp && s.cp != x86.NoReg {
+				s.fpOK, s.fp = true, s.cpOff
+			}
+			return
+		}
+	}
+	switch dst {
+	case x86.RSP:
+		spUnknown()
+	default:
+		clobber(s, dst)
+	}
+}
+
+// leaTo applies "lea d(%rsp|%rbp), dst" where dst = CFA - v (ok false:
+// unknown).
+func leaTo(f *parser.File, i int, s *cstate, dst x86.Reg, v int32, ok bool) {
+	switch dst {
+	case x86.RSP:
+		s.spOK, s.sp = ok, v
+		if s.cfa == x86.RSP {
+			if ok {
+				s.off = v
+			} else {
+				s.unknown()
+			}
+		}
+	case x86.RBP:
+		clobber(s, dst)
+		s.fpOK, s.fp = ok, v
+	default:
+		clobber(s, dst)
+		if !ok {
+			return
+		}
+		s.cp, s.cpOff = dst, v
+		// gcc's DRAP: "lea 8(%rsp), %r10; and $-N, %rsp" moves the CFA to
+		// r10 (".cfi_def_cfa 10, 0") before the realignment.
+		if s.cfa == x86.RSP && nextIsAndRSP(f, i) {
+			s.cfa, s.off = dst, -v
+		}
+	}
+}
+
+func nextIsAndRSP(f *parser.File, i int) bool {
+	for j := i + 1; j < len(f.Stmts); j++ {
+		switch f.Stmts[j].Kind {
+		case parser.Instr:
+			w := f.Word(j)
+			if !strings.HasPrefix(w, "and") {
+				return false
+			}
+			var ops [2]parser.Operand
+			os, err := f.Operands(j, ops[:0])
+			return err == nil && len(os) == 2 && os[1].Kind == parser.OpReg && os[1].Reg == x86.RSP
+		case parser.Label, parser.Prefix:
+			return false
+		}
+	}
+	return false
+}
+
+// popBP applies the register effect of "pop %rbp" (after the rsp change).
+func popBP(s *cstate) {
+	s.fpOK, s.fp, s.bpSlot = false, 0, 0
+	if s.cp == x86.RBP {
+		s.cp = x86.NoReg
+	}
+	if s.cfa == x86.RBP {
+		if s.spOK {
+			s.cfa, s.off = x86.RSP, s.sp
+		} else {
+			s.unknown()
+		}
+	}
+}
+
+// clobber records an untracked write to r.
+func clobber(s *cstate, r x86.Reg) {
+	if r == s.cp {
+		s.cp = x86.NoReg
+	}
+	if r == x86.RBP {
+		s.fpOK, s.fp = false, 0
+	}
+	if r == s.cfa && r != x86.RSP {
+		s.unknown()
+	}
+}

@@ -1,0 +1,231 @@
+package analysis
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/optpoline/optpoline/parser"
+)
+
+// Func is one function: a symbol typed @function (".type f, @function" /
+// ".type f,@function"), from its label to its end.
+type Func struct {
+	Name       string // as written (quoted names keep their quotes)
+	Label      int    // statement index of the label
+	Start, End int    // statements [Start, End); see Funcs
+	Section    string // section name at the label (unquoted)
+	Group      string // comdat group of that section ("" if none), from the .section flags G
+	CFI        bool   // the function has .cfi_startproc
+
+	// CFIStart and CFIEnd are the statement indexes of the function's
+	// .cfi_startproc and of the .cfi_endproc that closes it; -1 if absent.
+	// gcc writes a cold part's .cfi_startproc before its label, so
+	// CFIStart can be < Start.
+	CFIStart, CFIEnd int
+}
+
+// Funcs finds every function in f, in source order.
+//
+// Start is the label. End is just past the later of the function's
+// ".size Name, …" and the .cfi_endproc closing the .cfi_startproc that
+// belongs to the label, but never past the next function's label: gcc
+// writes "f.cold" (a function of its own, in .text.unlikely) between f's
+// .cfi_endproc and f's .size, so f ends at its .cfi_endproc there. When
+// neither exists (hand-written code, gcc thunk bodies without CFI), the
+// function runs to its last statement in its own section before the next
+// function label or EOF.
+//
+// Functions inside #APP regions or file-scope asm are found too; callers
+// decide what to skip. Statements of a function that lie in another section
+// (gcc's .section .rodata jump table right after a jmp, then .text again)
+// stay inside [Start, End).
+func Funcs(f *parser.File) ([]Func, error) {
+	typed := map[string]bool{}
+	var (
+		ss     parser.SectionState
+		groups = map[string]string{} // section name -> group of its last .section with flags
+	)
+	type labelAt struct {
+		i        int
+		sec, grp string
+	}
+	labels := map[string]labelAt{}
+	var order []string // label names in source order, first definition only
+	sizes := map[string][]int{}
+	var startprocs, endprocs []int
+	var buf [4]parser.Span
+	for i := range f.Stmts {
+		st := &f.Stmts[i]
+		switch st.Kind {
+		case parser.Directive:
+			if _, err := ss.Step(f, i); err != nil {
+				return nil, err
+			}
+			switch w := f.Word(i); w {
+			case ".section", ".pushsection":
+				if sa, err := parser.ParseSectionArgs(f.Args(i), w == ".pushsection"); err == nil {
+					if sa.Flags != "" || sa.Type != "" {
+						groups[sa.Name] = sa.Group
+					}
+				}
+			case ".type":
+				a := f.SplitArgs(i, buf[:0])
+				if len(a) >= 2 && isFunctionType(f.Src[a[1].Pos:a[1].End]) {
+					typed[string(f.Src[a[0].Pos:a[0].End])] = true
+				}
+			case ".size":
+				a := f.SplitArgs(i, buf[:0])
+				if len(a) >= 1 {
+					n := string(f.Src[a[0].Pos:a[0].End])
+					sizes[n] = append(sizes[n], i)
+				}
+			case ".cfi_startproc":
+				startprocs = append(startprocs, i)
+			case ".cfi_endproc":
+				endprocs = append(endprocs, i)
+			}
+		case parser.Label:
+			if st.Flags&parser.Numeric != 0 {
+				continue
+			}
+			n := f.Word(i)
+			if _, ok := labels[n]; !ok {
+				labels[n] = labelAt{i, ss.Current(), groups[ss.Current()]}
+				order = append(order, n)
+			}
+		}
+	}
+	var fns []Func
+	for _, n := range order {
+		if !typed[n] {
+			continue
+		}
+		l := labels[n]
+		fns = append(fns, Func{Name: n, Label: l.i, Start: l.i, Section: l.sec, Group: l.grp, CFIStart: -1, CFIEnd: -1})
+	}
+	sort.Slice(fns, func(a, b int) bool { return fns[a].Label < fns[b].Label })
+
+	for k := range fns {
+		fn := &fns[k]
+		limit := len(f.Stmts)
+		if k+1 < len(fns) {
+			limit = fns[k+1].Label
+		}
+		prevEnd := 0
+		if k > 0 {
+			prevEnd = fns[k-1].Label + 1
+		}
+		// The .cfi_startproc that belongs to the label: the first one after
+		// it, before the next function; else (gcc's cold parts) one just
+		// before it, with no instruction or .cfi_endproc in between.
+		if j := sort.SearchInts(startprocs, fn.Label); j < len(startprocs) && startprocs[j] < limit {
+			fn.CFIStart = startprocs[j]
+		} else if j > 0 && startprocs[j-1] >= prevEnd {
+			p := startprocs[j-1]
+			ok := true
+			for q := p + 1; q < fn.Label; q++ {
+				if f.Stmts[q].Kind == parser.Instr || f.Stmts[q].Kind == parser.Directive && f.WordIs(q, ".cfi_endproc") {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				fn.CFIStart = p
+			}
+		}
+		if fn.CFIStart >= 0 {
+			fn.CFI = true
+			if j := sort.SearchInts(endprocs, fn.CFIStart); j < len(endprocs) {
+				fn.CFIEnd = endprocs[j]
+			}
+		}
+		end := -1
+		if fn.CFIEnd >= 0 && fn.CFIEnd < limit {
+			end = fn.CFIEnd + 1
+		}
+		for _, s := range sizes[fn.Name] {
+			if s > fn.Label {
+				if s < limit && s+1 > end {
+					end = s + 1
+				}
+				break
+			}
+		}
+		if end < 0 {
+			end = fallbackEnd(f, fn, limit)
+		}
+		fn.End = end
+	}
+	return fns, nil
+}
+
+// fallbackEnd is the end of a function with neither .size nor CFI: just past
+// its last statement in its own section before limit.
+func fallbackEnd(f *parser.File, fn *Func, limit int) int {
+	t := newSecTracker(fn.Section)
+	end := fn.Label + 1
+	for j := fn.Label + 1; j < limit; j++ {
+		if t.step(f, j) {
+			continue
+		}
+		if t.cur == fn.Section && f.Stmts[j].Kind != parser.Blank {
+			end = j + 1
+		}
+	}
+	return end
+}
+
+func isFunctionType(b []byte) bool {
+	s := strings.TrimSpace(string(b))
+	switch s {
+	case "@function", "%function", "STT_FUNC", `"function"`, "function", "@gnu_indirect_function", "%gnu_indirect_function", "STT_GNU_IFUNC":
+		return true
+	}
+	return false
+}
+
+// secTracker follows the section inside a function, starting from a known
+// section; it handles the directives compilers and inline asm write there.
+type secTracker struct {
+	cur, prev string
+	stack     [][2]string
+}
+
+func newSecTracker(cur string) *secTracker { return &secTracker{cur: cur} }
+
+// step applies statement j and reports whether it was a section directive.
+func (t *secTracker) step(f *parser.File, j int) bool {
+	st := &f.Stmts[j]
+	if st.Kind != parser.Directive {
+		return false
+	}
+	set := func(n string) {
+		t.prev, t.cur = t.cur, n
+	}
+	switch w := f.Word(j); w {
+	case ".text", ".data", ".bss":
+		set(w)
+	case ".section", ".pushsection":
+		n, err := f.SectionName(j)
+		if err != nil {
+			n = "?"
+		}
+		if w == ".pushsection" {
+			t.stack = append(t.stack, [2]string{t.cur, t.prev})
+		}
+		set(n)
+	case ".popsection":
+		if len(t.stack) == 0 {
+			t.cur, t.prev = "?", t.cur
+			return true
+		}
+		top := t.stack[len(t.stack)-1]
+		t.stack = t.stack[:len(t.stack)-1]
+		t.cur, t.prev = top[0], top[1]
+	case ".previous":
+		t.cur, t.prev = t.prev, t.cur
+	default:
+		return false
+	}
+	return true
+}

@@ -1,0 +1,385 @@
+package callmarkup
+
+import (
+	_ "embed"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/optpoline/optpoline/analysis"
+	"github.com/optpoline/optpoline/parser"
+	"github.com/optpoline/optpoline/parser/x86"
+	"github.com/optpoline/optpoline/passes"
+)
+
+//go:embed doc.go
+var docFile string
+
+// Pass is the call-markup pass. Its result is a *Result.
+var Pass = &passes.Pass{
+	Name: "callmarkup",
+	Doc:  doc(),
+	Run:  func(u *passes.Unit) (any, error) { return Run(u) },
+}
+
+func doc() string {
+	// The package doc, without the comment markers.
+	var b strings.Builder
+	for _, l := range strings.Split(docFile, "\n") {
+		if s, ok := strings.CutPrefix(l, "//"); ok {
+			b.WriteString(strings.TrimPrefix(s, " "))
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// Kind is the shape of a candidate branch.
+type Kind uint8
+
+const (
+	CallReg Kind = iota
+	CallMem
+	CallThunk
+	TailReg
+	TailMem
+	TailThunk
+	numKinds
+)
+
+var kindNames = [...]string{"call-reg", "call-mem", "call-thunk", "tail-reg", "tail-mem", "tail-thunk"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Tail reports whether k is a tail jump.
+func (k Kind) Tail() bool { return k >= TailReg }
+
+// Site is one promoted branch.
+type Site struct {
+	N        int // file-wide index: labels .Lopt_site_N …
+	Stmt     int // the original branch statement
+	Kind     Kind
+	Reg      x86.Reg // the register compared (r11 for memory operands)
+	Func     string
+	ID       int    // ordinal among its function's sites
+	Group    string // comdat group of the function's section
+	Thunk    string // the thunk the original branch went through ("" if none)
+	Notrack  bool
+	CSPrefix bool
+}
+
+// Skip is a candidate left alone, with the reason.
+type Skip struct {
+	Stmt   int
+	Line   int
+	Func   string
+	Reason string
+}
+
+// Result is what the pass did to a file.
+type Result struct {
+	Sites   []Site
+	Skipped []Skip
+	ByKind  [numKinds]int
+}
+
+// skipSections are never rewritten (sites.md §1): init/exit code and the
+// kernel's non-instrumentable sections.
+var skipSections = []string{".init.text", ".init.text.*", ".exit.text", ".exit.text.*", ".noinstr.text", ".entry.text", ".head.text", ".text.__x86_indirect_thunk_*", ".text.__x86_return_thunk", ".text.__llvm_retpoline_*"}
+
+// Run matches every indirect call and tail call of u.File and rewrites each
+// into a promoted site, then emits slots, outline blocks, stubs, the site
+// table and the ignore metadata at the end of the file.
+func Run(u *passes.Unit) (*Result, error) {
+	f := u.File
+	res := &Result{}
+	if codeSize(f) != 64 {
+		return res, nil // .code16/.code32: never touched
+	}
+	fns, err := analysis.Funcs(f)
+	if err != nil {
+		return nil, err
+	}
+	addr := analysis.AddressTaken(f)
+	m := matcher{f: f, cfg: u.Config, res: res}
+	for _, fn := range fns {
+		m.function(fn, addr)
+	}
+	if len(res.Sites) > 0 {
+		e := emitter{f: f, cfg: u.Config, rw: u.Rewriter, hasCFI: hasCFI(f), source: sourceName(f)}
+		e.emit(res.Sites)
+	}
+	return res, nil
+}
+
+type matcher struct {
+	f   *parser.File
+	cfg passes.Config
+	res *Result
+	ops []parser.Operand
+}
+
+func (m *matcher) skip(i int, fn string, reason string) {
+	m.res.Skipped = append(m.res.Skipped, Skip{Stmt: i, Line: int(m.f.Stmts[i].Line), Func: fn, Reason: reason})
+}
+
+func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
+	f := m.f
+	sectionSkip := matchAny(fn.Section, skipSections) || matchAny(fn.Section, m.cfg.SkipSections)
+	funcSkip := matchAny(unquote(fn.Name), m.cfg.SkipFunctions)
+	if k, _ := x86.Thunk(unquote(fn.Name)); k != x86.NotThunk {
+		funcSkip = true
+	}
+	var stack []analysis.StackState
+	var ss parser.SectionState
+	section := fn.Section
+	id := 0
+	for i := fn.Start; i < fn.End; i++ {
+		st := &f.Stmts[i]
+		if st.Kind == parser.Directive {
+			if changed, _ := ss.Step(f, i); changed {
+				section = ss.Current()
+			}
+			continue
+		}
+		if st.Kind != parser.Instr {
+			continue
+		}
+		c := x86.Classify(f.Word(i))
+		if c != x86.Call && c != x86.Jmp {
+			continue
+		}
+		cand, ok := m.candidate(i, c)
+		if !ok {
+			continue
+		}
+		switch {
+		case st.Flags&parser.InlineAsm != 0:
+			m.skip(i, fn.Name, "inline asm")
+			continue
+		case sectionSkip || matchAny(section, skipSections) || matchAny(section, m.cfg.SkipSections):
+			m.skip(i, fn.Name, "section "+section+" is skipped")
+			continue
+		case funcSkip:
+			m.skip(i, fn.Name, "function is skipped")
+			continue
+		case !strings.HasPrefix(section, ".text") && section != "":
+			m.skip(i, fn.Name, "not in a code section")
+			continue
+		case cand.reason != "":
+			m.skip(i, fn.Name, cand.reason)
+			continue
+		}
+		if c == x86.Jmp {
+			if stack == nil {
+				if fn.CFI {
+					stack = analysis.Stack(f, fn)
+				} else {
+					stack, _ = analysis.ComputeStack(f, fn)
+				}
+			}
+			tail, reason := analysis.IsTailCall(f, fn, i, stack, addr)
+			if !tail {
+				m.skip(i, fn.Name, "not a tail call: "+reason)
+				continue
+			}
+			cand.kind += TailReg
+		}
+		cand.site.N = len(m.res.Sites)
+		cand.site.Stmt = i
+		cand.site.Kind = cand.kind
+		cand.site.Func = fn.Name
+		cand.site.ID = id
+		cand.site.Group = fn.Group
+		id++
+		m.res.Sites = append(m.res.Sites, cand.site)
+		m.res.ByKind[cand.kind]++
+	}
+}
+
+type candidate struct {
+	kind   Kind // the call kind; Tail variants are added by the caller
+	site   Site
+	reason string // a candidate never to promote, and why
+}
+
+// candidate reports whether the call or jmp at i is an indirect branch, and
+// how to promote it.
+func (m *matcher) candidate(i int, c x86.Class) (candidate, bool) {
+	f := m.f
+	var err error
+	m.ops, err = f.Operands(i, m.ops[:0])
+	if err != nil || len(m.ops) != 1 {
+		return candidate{}, false
+	}
+	o := m.ops[0]
+	var cand candidate
+	cand.site.Notrack = strings.Contains(f.Prefixes(i), "notrack")
+	cand.site.CSPrefix = hasCSPrefix(f, i)
+	if !o.Indirect {
+		if o.Kind != parser.OpExpr {
+			return cand, false
+		}
+		ref, ok := f.SymRef(o.Expr)
+		if !ok || ref.Reloc != "" || ref.Addend != "" {
+			return cand, false
+		}
+		k, r := x86.Thunk(ref.Sym)
+		switch k {
+		case x86.IndirectThunk, x86.IndirectThunkNT, x86.LLVMRetpoline:
+			if r.Class() != x86.GPR || r.Width() != 64 {
+				return cand, false
+			}
+			cand.kind, cand.site.Reg, cand.site.Thunk = CallThunk, r, ref.Sym
+			return cand, true
+		}
+		return cand, false
+	}
+	switch o.Kind {
+	case parser.OpReg:
+		if o.Reg.Class() != x86.GPR || o.Reg.Width() != 64 {
+			return cand, false
+		}
+		cand.kind, cand.site.Reg = CallReg, o.Reg
+		if c == x86.Call && fixedTarget(f, i, o.Reg) {
+			cand.reason = "fixed target (movabsq)"
+		}
+	case parser.OpMem, parser.OpExpr:
+		e := f.NormExpr(o.Expr)
+		switch {
+		case strings.Contains(e, "@GOTPCREL"):
+			cand.reason = "fixed target (@GOTPCREL)"
+		case strings.Contains(e, "@TLSCALL"):
+			cand.reason = "TLS descriptor call"
+		}
+		cand.kind, cand.site.Reg = CallMem, x86.R11
+	default:
+		return cand, false
+	}
+	return cand, true
+}
+
+// fixedTarget reports the large-model direct call: "movabsq $sym, %REG"
+// (perhaps followed by "addq %r15, %REG") right before "call *%REG".
+func fixedTarget(f *parser.File, i int, r x86.Reg) bool {
+	var buf [2]parser.Operand
+	for j, seen := i-1, 0; j >= 0 && seen < 2; j-- {
+		st := &f.Stmts[j]
+		if st.Kind == parser.Label {
+			return false
+		}
+		if st.Kind != parser.Instr {
+			continue
+		}
+		seen++
+		ops, err := f.Operands(j, buf[:0])
+		if err != nil || len(ops) != 2 || ops[1].Kind != parser.OpReg || ops[1].Reg != r {
+			return false
+		}
+		switch {
+		case f.WordIs(j, "movabsq") && ops[0].Kind == parser.OpImm:
+			return true
+		case f.WordIs(j, "addq") && ops[0].Kind == parser.OpReg:
+			continue // large-PIC: movabsq $sym@PLTOFF, %REG; addq %r15, %REG
+		}
+		return false
+	}
+	return false
+}
+
+// hasCSPrefix reports gcc's "cs" line (-mindirect-branch-cs-prefix) or an
+// inline cs prefix on the branch at i.
+func hasCSPrefix(f *parser.File, i int) bool {
+	if strings.Contains(" "+f.Prefixes(i)+" ", " cs ") {
+		return true
+	}
+	j := prevPrefix(f, i)
+	return j >= 0 && strings.TrimSpace(f.Prefixes(j)) == "cs"
+}
+
+// prevPrefix returns the Prefix statement that applies to the instruction
+// at i (the previous non-blank statement), or -1.
+func prevPrefix(f *parser.File, i int) int {
+	for j := i - 1; j >= 0; j-- {
+		switch f.Stmts[j].Kind {
+		case parser.Blank:
+			continue
+		case parser.Prefix:
+			return j
+		}
+		return -1
+	}
+	return -1
+}
+
+// codeSize is the mode the file ends in: 16, 32 or 64 (.code16/.code32/.code64).
+func codeSize(f *parser.File) int {
+	size := 64
+	for i := range f.Stmts {
+		if f.Stmts[i].Kind != parser.Directive {
+			continue
+		}
+		switch {
+		case f.WordIs(i, ".code16"), f.WordIs(i, ".code16gcc"):
+			return 16
+		case f.WordIs(i, ".code32"):
+			return 32
+		}
+	}
+	return size
+}
+
+func hasCFI(f *parser.File) bool {
+	for i := range f.Stmts {
+		if f.Stmts[i].Kind == parser.Directive && f.WordIs(i, ".cfi_startproc") {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceName is the file's first .file name, or the input's name.
+func sourceName(f *parser.File) string {
+	var buf [3]parser.Span
+	for i := range f.Stmts {
+		if f.Stmts[i].Kind == parser.Directive && f.WordIs(i, ".file") {
+			for _, a := range f.SplitArgs(i, buf[:0]) {
+				if s, err := parser.Unquote(string(f.Src[a.Pos:a.End])); err == nil {
+					return s
+				}
+			}
+		}
+	}
+	return f.Name
+}
+
+func matchAny(name string, globs []string) bool {
+	for _, g := range globs {
+		if ok, _ := path.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func unquote(name string) string {
+	if s, err := parser.Name(name); err == nil {
+		return s
+	}
+	return name
+}
+
+// Summary formats per-kind counts: "3 sites (call-reg 2, call-mem 1), 1 skipped".
+func (r *Result) Summary() string {
+	var parts []string
+	for k := Kind(0); k < numKinds; k++ {
+		if r.ByKind[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, r.ByKind[k]))
+		}
+	}
+	s := fmt.Sprintf("%d sites", len(r.Sites))
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return fmt.Sprintf("%s, %d skipped", s, len(r.Skipped))
+}

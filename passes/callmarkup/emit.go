@@ -1,0 +1,249 @@
+package callmarkup
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/optpoline/optpoline/abi"
+	"github.com/optpoline/optpoline/parser"
+	"github.com/optpoline/optpoline/parser/x86"
+	"github.com/optpoline/optpoline/passes"
+)
+
+// emitter writes the sites in place and everything they refer to at the
+// end of the file.
+type emitter struct {
+	f      *parser.File
+	cfg    passes.Config
+	rw     *parser.Rewriter
+	hasCFI bool
+	source string
+	stubs  map[string]string // stub name → its branch instruction
+}
+
+func (e *emitter) emit(sites []Site) {
+	e.stubs = map[string]string{}
+	var tail strings.Builder
+	for _, s := range sites {
+		e.rw.Replace(s.Stmt, []byte(e.inline(s)))
+		if s.CSPrefix {
+			if j := prevPrefix(e.f, s.Stmt); j >= 0 {
+				e.rw.Replace(j, nil) // the cs moves to the fallback branch
+			}
+		}
+	}
+	tail.WriteString("\n# optpoline: promoted-site data (ABI v1)\n")
+	if e.cfg.Outline > 0 {
+		for _, s := range sites {
+			e.outline(&tail, s)
+		}
+	}
+	e.emitStubs(&tail)
+	for _, s := range sites {
+		section(&tail, abi.SlotSection, "aw", s.Group)
+		tail.WriteString("\t.balign\t8\n")
+		fmt.Fprintf(&tail, ".Lopt_slot_%d:\n\t.quad\t%#x\n", s.N, abi.Sentinel)
+		for k := 0; k < e.cfg.Outline; k++ {
+			fmt.Fprintf(&tail, ".Lopt_oslot_%d_%d:\n\t.quad\t%#x\n", s.N, k, abi.Sentinel)
+		}
+	}
+	e.tables(&tail, sites)
+	e.rw.Append([]byte(tail.String()))
+}
+
+// inline is the text that replaces the original branch (sites.md §2).
+func (e *emitter) inline(s Site) string {
+	var b strings.Builder
+	n := s.N
+	op := "call"
+	if s.Kind.Tail() {
+		op = "jmp"
+	}
+	fmt.Fprintf(&b, "\t# optpoline site %d: %s\n", n, strings.TrimSpace(e.f.Format(s.Stmt)))
+	if s.Kind == CallMem || s.Kind == TailMem {
+		var buf [1]parser.Operand
+		ops, _ := e.f.Operands(s.Stmt, buf[:0])
+		o := ops[0]
+		o.Indirect = false
+		fmt.Fprintf(&b, "\tmovq\t%s, %%r11\n", e.f.FormatOperand(o))
+	}
+	fmt.Fprintf(&b, ".Lopt_site_%d:\n\tcmpq\t.Lopt_slot_%d(%%rip), %%%s\n\tje\t.Lopt_hit_%d\n", n, n, s.Reg, n)
+	if e.cfg.Outline > 0 {
+		fmt.Fprintf(&b, "\t%s\toptpoline.out.%d\n", op, n)
+	} else {
+		fmt.Fprintf(&b, "\t%s\n", e.fallback(s, op))
+	}
+	if !s.Kind.Tail() {
+		fmt.Fprintf(&b, "\tjmp\t.Lopt_done_%d\n", n)
+	}
+	// Dead padding so that the hit branch's rel32 is 4-byte aligned.
+	fmt.Fprintf(&b, ".Lopt_pad_%d:\n\t.balign\t4, 0xcc\n\t.byte\t0xcc, 0xcc, 0xcc\n", n)
+	fmt.Fprintf(&b, ".Lopt_hit_%d:\n\t%s\t%s\n", n, op, e.placeholder(s))
+	if !s.Kind.Tail() {
+		fmt.Fprintf(&b, ".Lopt_done_%d:\n", n)
+	}
+	return b.String()
+}
+
+// fallback is the branch a miss takes: the original branch through the
+// thunk or the register (prefixes kept), or the compiler's thunk in
+// kernel mode.
+func (e *emitter) fallback(s Site, op string) string {
+	switch {
+	case s.Thunk != "":
+		return prefix(s.CSPrefix, "cs ") + op + "\t" + s.Thunk
+	case e.cfg.Mode == passes.Kernel:
+		return prefix(s.CSPrefix, "cs ") + op + "\t" + x86.ThunkName(x86.IndirectThunk, s.Reg)
+	}
+	return prefix(s.Notrack, "notrack ") + op + "\t*%" + s.Reg.String()
+}
+
+// placeholder is the hit branch's initial target: a direct branch that
+// behaves like the fallback, so the hit branch is correct in every state.
+func (e *emitter) placeholder(s Site) string {
+	switch {
+	case s.Thunk != "":
+		return s.Thunk
+	case e.cfg.Mode == passes.Kernel:
+		return x86.ThunkName(x86.IndirectThunk, s.Reg)
+	}
+	name := "optpoline.jmp." + s.Reg.String()
+	if s.Notrack {
+		name = "optpoline.jmp.nt." + s.Reg.String()
+	}
+	e.stubs[name] = e.fallback(s, "jmp")
+	return name
+}
+
+// outline writes the site's outline block (sites.md §3).
+func (e *emitter) outline(b *strings.Builder, s Site) {
+	name := fmt.Sprintf("optpoline.out.%d", s.N)
+	section(b, abi.OutlineSection, "ax", s.Group)
+	fmt.Fprintf(b, "\t.p2align\t4\n\t.type\t%s, @function\n%s:\n", name, name)
+	if e.hasCFI {
+		b.WriteString("\t.cfi_startproc\n")
+	}
+	ph := e.placeholder(s)
+	for k := 0; k < e.cfg.Outline; k++ {
+		fmt.Fprintf(b, "\tcmpq\t.Lopt_oslot_%d_%d(%%rip), %%%s\n\tnopl\t(%%rax)\n\tje\t%s\n", s.N, k, s.Reg, ph)
+	}
+	fmt.Fprintf(b, "\tnopl\t(%%rax)\n\t%s\n", e.fallback(s, "jmp"))
+	if e.hasCFI {
+		b.WriteString("\t.cfi_endproc\n")
+	}
+	fmt.Fprintf(b, "\t.size\t%s, .-%s\n", name, name)
+}
+
+// emitStubs writes the jmp-through-register stubs the placeholders name.
+// They live in a section of their own so that no branch to them is
+// relaxed to a short form.
+func (e *emitter) emitStubs(b *strings.Builder) {
+	names := make([]string, 0, len(e.stubs))
+	for n := range e.stubs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		section(b, abi.OutlineSection+".stubs", "ax", "")
+		fmt.Fprintf(b, "\t.p2align\t4\n\t.type\t%s, @function\n%s:\n", n, n)
+		if e.hasCFI {
+			b.WriteString("\t.cfi_startproc\n")
+		}
+		fmt.Fprintf(b, "\t%s\n", e.stubs[n])
+		if e.hasCFI {
+			b.WriteString("\t.cfi_endproc\n")
+		}
+		fmt.Fprintf(b, "\t.size\t%s, .-%s\n", n, n)
+	}
+}
+
+// tables writes one optpoline_sites fragment per comdat group (a group's
+// fragment goes away with the group), the name string and the ignore
+// metadata.
+func (e *emitter) tables(b *strings.Builder, sites []Site) {
+	var groups []string
+	byGroup := map[string][]Site{}
+	for _, s := range sites {
+		if _, ok := byGroup[s.Group]; !ok {
+			groups = append(groups, s.Group)
+		}
+		byGroup[s.Group] = append(byGroup[s.Group], s)
+	}
+	b.WriteString("\t.section\t.rodata.optpoline,\"a\",@progbits\n")
+	fmt.Fprintf(b, ".Lopt_name:\n\t.string\t%s\n", quote(e.source))
+	for _, g := range groups {
+		gs := byGroup[g]
+		section(b, abi.TableSection, "a", g)
+		fmt.Fprintf(b, "\t.balign\t%d\n\t.long\t%#x\n\t.value\t%d, %d\n\t.long\t%d\n\t.long\t.Lopt_name - .\n",
+			abi.Align, abi.Magic, abi.Version, abi.EntrySize, len(gs))
+		for _, s := range gs {
+			outline := "0"
+			if e.cfg.Outline > 0 {
+				outline = fmt.Sprintf("optpoline.out.%d - .", s.N)
+			}
+			fmt.Fprintf(b, "\t.long\t.Lopt_site_%d - .\n\t.long\t.Lopt_hit_%d - .\n\t.long\t.Lopt_slot_%d - .\n\t.long\t%s\n\t.byte\t%d, %d, %d, 0\n\t.long\t%d\n",
+				s.N, s.N, s.N, outline, s.Reg.Num(), e.flags(s), e.cfg.Outline, s.ID)
+		}
+		section(b, abi.IgnoreSection, "", g)
+		for _, s := range gs {
+			fmt.Fprintf(b, "\t.long\t.Lopt_pad_%d - .\n", s.N)
+		}
+	}
+}
+
+func (e *emitter) flags(s Site) int {
+	fl := 0
+	if s.Kind.Tail() {
+		fl |= abi.FlagTail
+	}
+	switch s.Kind {
+	case CallMem, TailMem:
+		fl |= abi.FlagFromMem
+	case CallThunk, TailThunk:
+		fl |= abi.FlagFromThunk
+	}
+	if e.cfg.Mode == passes.Kernel {
+		fl |= abi.FlagKernel
+	}
+	if s.Notrack {
+		fl |= abi.FlagNotrack
+	}
+	return fl
+}
+
+// section switches to name with flags, in the comdat group if there is one.
+func section(b *strings.Builder, name, flags, group string) {
+	typ := "@progbits"
+	if group == "" {
+		fmt.Fprintf(b, "\t.section\t%s,\"%s\",%s\n", name, flags, typ)
+		return
+	}
+	fmt.Fprintf(b, "\t.section\t%s,\"%sG\",%s,%s,comdat\n", name, flags, typ, group)
+}
+
+func prefix(ok bool, p string) string {
+	if ok {
+		return p
+	}
+	return ""
+}
+
+// quote writes s as a GNU as string literal.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, "\\%03o", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -1,0 +1,100 @@
+// Package passes is the framework of optpoline's rewriting passes, in the
+// style of golang.org/x/tools/go/analysis: each pass is a declared value
+// with a name, a doc, the passes it requires and a Run function, in a
+// package of its own (passes/callmarkup, …). A pipeline is a plain list.
+package passes
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/optpoline/optpoline/parser"
+)
+
+// A Pass rewrites or inspects one assembly file.
+type Pass struct {
+	Name     string  // short identifier: lowercase letters and digits
+	Doc      string  // first line is a one-sentence summary
+	Requires []*Pass // passes whose results Run reads from Unit.Results
+	Run      func(*Unit) (any, error)
+}
+
+// Mode selects user-space or kernel conventions.
+type Mode uint8
+
+const (
+	User Mode = iota
+	Kernel
+)
+
+func (m Mode) String() string {
+	if m == Kernel {
+		return "kernel"
+	}
+	return "user"
+}
+
+// Config holds the options every pass of a run sees.
+type Config struct {
+	Mode          Mode
+	Outline       int      // outline entries per site (0: none)
+	SkipSections  []string // extra section globs never rewritten
+	SkipFunctions []string // function globs never rewritten
+}
+
+// Unit is one file being processed by a pipeline.
+type Unit struct {
+	File     *parser.File
+	Rewriter *parser.Rewriter
+	Config   Config
+	Results  map[*Pass]any
+}
+
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
+
+// Validate checks a pipeline: well-formed unique names, a doc for every
+// pass, every required pass earlier in the list, no cycles.
+func Validate(pipeline []*Pass) error {
+	var errs []error
+	seen := map[*Pass]bool{}
+	names := map[string]bool{}
+	for _, p := range pipeline {
+		switch {
+		case !nameRE.MatchString(p.Name):
+			errs = append(errs, fmt.Errorf("pass name %q is not an identifier", p.Name))
+		case names[p.Name]:
+			errs = append(errs, fmt.Errorf("duplicate pass name %q", p.Name))
+		}
+		names[p.Name] = true
+		if strings.TrimSpace(p.Doc) == "" {
+			errs = append(errs, fmt.Errorf("pass %q has no doc", p.Name))
+		}
+		if p.Run == nil {
+			errs = append(errs, fmt.Errorf("pass %q has no Run", p.Name))
+		}
+		for _, r := range p.Requires {
+			if !seen[r] {
+				errs = append(errs, fmt.Errorf("pass %q requires %q, which does not run before it", p.Name, r.Name))
+			}
+		}
+		seen[p] = true
+	}
+	return errors.Join(errs...)
+}
+
+// Run runs the pipeline over u in order, recording each pass's result.
+func Run(pipeline []*Pass, u *Unit) error {
+	if u.Results == nil {
+		u.Results = map[*Pass]any{}
+	}
+	for _, p := range pipeline {
+		res, err := p.Run(u)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Name, err)
+		}
+		u.Results[p] = res
+	}
+	return nil
+}
