@@ -1,0 +1,98 @@
+package callmarkup_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/optpoline/optpoline/markup"
+	"github.com/optpoline/optpoline/passes"
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestGolden runs the markup pipeline on testdata/*.txtar: the archive's
+// comment holds options ("outline=2", "mode=kernel"), "in.s" the input,
+// "out.s" the expected output and "stats" the expected summary. The output
+// must also assemble with the real as.
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no golden files")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := passes.Config{Outline: 4}
+			for _, opt := range strings.Fields(string(ar.Comment)) {
+				k, v, _ := strings.Cut(opt, "=")
+				switch k {
+				case "outline":
+					cfg.Outline, _ = strconv.Atoi(v)
+				case "mode":
+					if v == "kernel" {
+						cfg.Mode = passes.Kernel
+					}
+				case "skip-function":
+					cfg.SkipFunctions = append(cfg.SkipFunctions, v)
+				}
+			}
+			sections := map[string][]byte{}
+			for _, f := range ar.Files {
+				sections[f.Name] = f.Data
+			}
+			var out bytes.Buffer
+			res, err := markup.File("in.s", sections["in.s"], cfg, &out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var st strings.Builder
+			st.WriteString(res.Summary() + "\n")
+			for _, s := range res.Skipped {
+				st.WriteString(strconv.Itoa(s.Line) + ": " + s.Reason + "\n")
+			}
+			if *update {
+				for i := range ar.Files {
+					switch ar.Files[i].Name {
+					case "out.s":
+						ar.Files[i].Data = out.Bytes()
+					case "stats":
+						ar.Files[i].Data = []byte(st.String())
+					}
+				}
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if d := cmp.Diff(string(sections["out.s"]), out.String()); d != "" {
+				t.Errorf("out.s (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(string(sections["stats"]), st.String()); d != "" {
+				t.Errorf("stats (-want +got):\n%s", d)
+			}
+			assemble(t, out.Bytes())
+		})
+	}
+}
+
+// assemble runs the real as on src.
+func assemble(t *testing.T, src []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "x.s")
+	os.WriteFile(in, src, 0o644)
+	if out, err := exec.Command("as", "--64", in, "-o", filepath.Join(dir, "x.o")).CombinedOutput(); err != nil {
+		t.Fatalf("as: %v\n%s", err, out)
+	}
+}
