@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/optpoline/optpoline/analysis"
@@ -102,9 +103,14 @@ func Run(u *passes.Unit) (*Result, error) {
 	}
 	addr := analysis.AddressTaken(f)
 	m := matcher{f: f, cfg: u.Config, res: res}
+	next := 0 // first statement not yet covered by a function
 	for _, fn := range fns {
+		m.outside(next, fn.Start)
 		m.function(fn, addr)
+		next = max(next, fn.End)
 	}
+	m.outside(next, len(f.Stmts))
+	sort.Slice(res.Skipped, func(a, b int) bool { return res.Skipped[a].Stmt < res.Skipped[b].Stmt })
 	if len(res.Sites) > 0 {
 		e := emitter{f: f, cfg: u.Config, rw: u.Rewriter, hasCFI: hasCFI(f), source: sourceName(f)}
 		e.emit(res.Sites)
@@ -114,6 +120,7 @@ func Run(u *passes.Unit) (*Result, error) {
 
 type matcher struct {
 	f   *parser.File
+	ss  parser.SectionState // stepped over every statement in order
 	cfg passes.Config
 	res *Result
 	ops []parser.Operand
@@ -131,17 +138,14 @@ func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 		funcSkip = true
 	}
 	var stack []analysis.StackState
-	var ss parser.SectionState
-	section := fn.Section
 	id := 0
 	for i := fn.Start; i < fn.End; i++ {
 		st := &f.Stmts[i]
 		if st.Kind == parser.Directive {
-			if changed, _ := ss.Step(f, i); changed {
-				section = ss.Current()
-			}
+			m.ss.Step(f, i)
 			continue
 		}
+		section := m.ss.Current()
 		if st.Kind != parser.Instr {
 			continue
 		}
@@ -194,6 +198,22 @@ func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 		id++
 		m.res.Sites = append(m.res.Sites, cand.site)
 		m.res.ByKind[cand.kind]++
+	}
+}
+
+// outside records the candidates in statements [from, to), which belong to
+// no function (file-scope asm, code without .type), as skipped.
+func (m *matcher) outside(from, to int) {
+	for i := from; i < to; i++ {
+		m.ss.Step(m.f, i)
+		if m.f.Stmts[i].Kind != parser.Instr {
+			continue
+		}
+		if c := x86.Classify(m.f.Word(i)); c == x86.Call || c == x86.Jmp {
+			if _, ok := m.candidate(i, c); ok {
+				m.skip(i, "", "outside any function")
+			}
+		}
 	}
 }
 
