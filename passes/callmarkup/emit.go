@@ -128,7 +128,13 @@ func (e *emitter) outline(b *strings.Builder, s Site) {
 	for k := 0; k < e.cfg.Outline; k++ {
 		fmt.Fprintf(b, "\tcmpq\t.Lopt_oslot_%d_%d(%%rip), %%%s\n\tnopl\t(%%rax)\n\tje\t%s\n", s.N, k, s.Reg, ph)
 	}
-	fmt.Fprintf(b, "\tnopl\t(%%rax)\n\t%s\n", e.fallback(s, "jmp"))
+	// The final jump's rel32 is 4-byte aligned too, so that the runtime can
+	// retarget it with one store (the placeholder becomes its learning stub).
+	if s.CSPrefix {
+		fmt.Fprintf(b, "\txchg\t%%ax, %%ax\n\tcs jmp\t%s\n", ph)
+	} else {
+		fmt.Fprintf(b, "\tnopl\t(%%rax)\n\tjmp\t%s\n", ph)
+	}
 	if e.hasCFI {
 		b.WriteString("\t.cfi_endproc\n")
 	}
