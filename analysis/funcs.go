@@ -41,6 +41,7 @@ type Func struct {
 // stay inside [Start, End).
 func Funcs(f *parser.File) ([]Func, error) {
 	typed := map[string]bool{}
+	seenArgs := map[string]bool{}
 	var (
 		ss     parser.SectionState
 		groups = map[string]string{} // section name -> group of its last .section with flags
@@ -63,7 +64,14 @@ func Funcs(f *parser.File) ([]Func, error) {
 			}
 			switch w := f.Word(i); w {
 			case ".section", ".pushsection":
-				if sa, err := parser.ParseSectionArgs(f.Args(i), w == ".pushsection"); err == nil {
+				// Only a section with flags can name a group; the same
+				// directive text repeats, so parse each text once.
+				args := f.Args(i)
+				if !strings.Contains(args, ",") || seenArgs[args] {
+					break
+				}
+				seenArgs[args] = true
+				if sa, err := parser.ParseSectionArgs(args, w == ".pushsection"); err == nil {
 					if sa.Flags != "" || sa.Type != "" {
 						groups[sa.Name] = sa.Group
 					}
