@@ -108,14 +108,14 @@ func Decode(data []byte, addr uint64) ([]Fragment, error) {
 			off += Align - off%Align
 			continue
 		}
+		if len(data)-off >= 8 && le.Uint64(data[off:]) == 0 {
+			off += 8 // linker padding: a header never starts with 8 zero bytes
+			continue
+		}
 		if len(data)-off < HeaderSize {
 			return out, fmt.Errorf("truncated header at offset %#x", off)
 		}
 		h := Header{le.Uint32(data[off:]), le.Uint16(data[off+4:]), le.Uint16(data[off+6:]), le.Uint32(data[off+8:]), int32(le.Uint32(data[off+12:]))}
-		if h.Magic == 0 && h.N == 0 {
-			off += Align // linker padding
-			continue
-		}
 		if h.Magic != Magic {
 			return out, fmt.Errorf("bad magic %#x at offset %#x", h.Magic, off)
 		}

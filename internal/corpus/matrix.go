@@ -99,7 +99,7 @@ var Matrix = []Config{
 	// ".cfi_def_cfa_offset 16", which stays in force after the site, so
 	// unwinding through a thunk-inline call site (a C++ throw) crashes or
 	// calls std::terminate. virt.cc throws through std::function calls.
-	run("Os-thunk-inline", gccOnly, "-Os", "-mindirect-branch=thunk-inline").noRun("virt.cc"),
+	run("Os-thunk-inline", gccOnly, "-Os", "-mindirect-branch=thunk-inline").noRun("virt.cc", "throwcall.cc"),
 	run("O2-sls-retthunk", gccOnly, "-O2", "-mharden-sls=all", "-mfunction-return=thunk"),
 	run("O2-cet-thunk-extern-reg", gccOnly, "-O2", "-fcf-protection=full", "-mindirect-branch=thunk-extern",
 		"-mindirect-branch-register").thunks(),
