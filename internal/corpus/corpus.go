@@ -378,3 +378,23 @@ func BuildT(t testing.TB) []Unit {
 	}
 	return units
 }
+
+// Link assembles and links the assembly file asm (the unit's own .s, or a
+// rewritten copy of it) into prog with the unit's compiler driver, adding
+// what the unit's configuration needs: the support thunks, its link flags,
+// and libstdc++ for C++ (the C++ drivers add it only for C++ input).
+func Link(u Unit, asm, prog string) error {
+	args := []string{"-x", "assembler", asm}
+	if u.Config.Thunks {
+		args = append(args, filepath.Join(filepath.Dir(u.Source), SupportDir, ThunksFile))
+	}
+	args = append(args, u.Config.LinkFlags...)
+	if IsCXX(u.Source) {
+		args = append(args, "-lstdc++")
+	}
+	args = append(args, "-o", prog)
+	if out, err := exec.Command(u.Compiler, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s %s: %v\n%s", u.Compiler, strings.Join(args, " "), err, bytes.TrimSpace(out))
+	}
+	return nil
+}

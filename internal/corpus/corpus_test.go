@@ -117,11 +117,6 @@ func TestRun(t *testing.T) {
 			return b != "calls.c" && b != "virt.cc"
 		})
 	}
-	dir, err := Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	thunks := filepath.Join(dir, SupportDir, ThunksFile)
 	tmp := t.TempDir()
 
 	start := time.Now()
@@ -134,7 +129,7 @@ func TestRun(t *testing.T) {
 		}
 	}
 	forEach(t, refs, func(i int, u Unit) {
-		out, err := linkRun(u, thunks, filepath.Join(tmp, "ref"+strconv.Itoa(i)))
+		out, err := linkRun(u, filepath.Join(tmp, "ref"+strconv.Itoa(i)))
 		if err != nil {
 			t.Errorf("reference %s: %v", u.Name, err)
 			return
@@ -156,7 +151,7 @@ func TestRun(t *testing.T) {
 		}
 		prog := filepath.Join(tmp, "p"+strconv.Itoa(i))
 		if !u.Runs() {
-			if err := link(u, thunks, prog); err != nil {
+			if err := Link(u, u.Path, prog); err != nil {
 				t.Errorf("%s: %v", u.Name, err)
 			}
 			mu.Lock()
@@ -164,7 +159,7 @@ func TestRun(t *testing.T) {
 			mu.Unlock()
 			return
 		}
-		got, err := linkRun(u, thunks, prog)
+		got, err := linkRun(u, prog)
 		if err != nil {
 			t.Errorf("%s: %v", u.Name, err)
 			return
@@ -180,27 +175,8 @@ func TestRun(t *testing.T) {
 	t.Logf("linked %d, ran %d programs in %v", linked, ran, time.Since(start))
 }
 
-// link assembles and links u.Path into prog with the unit's compiler driver.
-func link(u Unit, thunks, prog string) error {
-	args := []string{"-x", "assembler", u.Path}
-	if u.Config.Thunks {
-		args = append(args, thunks)
-	}
-	args = append(args, u.Config.LinkFlags...)
-	if IsCXX(u.Source) {
-		// The C++ drivers add libstdc++ only when they see C++ input.
-		args = append(args, "-lstdc++")
-	}
-	args = append(args, "-o", prog)
-	out, err := exec.Command(u.Compiler, args...).CombinedOutput()
-	if err != nil {
-		return &cmdError{u.Compiler + " " + strings.Join(args, " "), err, out}
-	}
-	return nil
-}
-
-func linkRun(u Unit, thunks, prog string) (string, error) {
-	if err := link(u, thunks, prog); err != nil {
+func linkRun(u Unit, prog string) (string, error) {
+	if err := Link(u, u.Path, prog); err != nil {
 		return "", err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

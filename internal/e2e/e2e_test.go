@@ -58,11 +58,6 @@ func TestMarkupCorpus(t *testing.T) {
 	t.Logf("corpus: %d units in %v", len(units), time.Since(start))
 	tmp := t.TempDir()
 	cli := buildCLI(t, tmp)
-	dir, err := corpus.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	thunks := filepath.Join(dir, corpus.SupportDir, corpus.ThunksFile)
 	objdumpAll := os.Getenv("OPTPOLINE_E2E_OBJDUMP") == "all"
 
 	// The pass must exist: stop at the first unit with its message rather
@@ -95,7 +90,7 @@ func TestMarkupCorpus(t *testing.T) {
 	}
 	parallel(refs, func(i int, u corpus.Unit) {
 		prog := filepath.Join(tmp, "ref"+strconv.Itoa(i))
-		if err := link(u, u.Path, thunks, prog); err != nil {
+		if err := corpus.Link(u, u.Path, prog); err != nil {
 			t.Errorf("reference %s: %v", u.Name, err)
 			return
 		}
@@ -174,7 +169,7 @@ func TestMarkupCorpus(t *testing.T) {
 				continue
 			}
 			prog := filepath.Join(udir, v.name)
-			if err := link(u, marked, thunks, prog); err != nil {
+			if err := corpus.Link(u, marked, prog); err != nil {
 				fail("link", "%s: marked-up file does not link: %v", name, err)
 				ok = false
 				continue
@@ -311,25 +306,6 @@ func markup(cli, in, out string, args []string) (string, error) {
 		return stderr.String(), &cmdError{"optpoline " + strings.Join(argv, " "), err, stderr.Bytes()}
 	}
 	return stderr.String(), nil
-}
-
-// link links the assembly file s into prog the way internal/corpus links
-// the unit: its compiler driver, -x assembler, the support thunks when the
-// config needs them, its link flags and libstdc++ for C++.
-func link(u corpus.Unit, s, thunks, prog string) error {
-	args := []string{"-x", "assembler", s}
-	if u.Config.Thunks {
-		args = append(args, thunks)
-	}
-	args = append(args, u.Config.LinkFlags...)
-	if corpus.IsCXX(u.Source) {
-		args = append(args, "-lstdc++")
-	}
-	args = append(args, "-o", prog)
-	if out, err := exec.Command(u.Compiler, args...).CombinedOutput(); err != nil {
-		return &cmdError{u.Compiler + " " + strings.Join(args, " "), err, out}
-	}
-	return nil
 }
 
 // assemble assembles s into obj with the unit's driver.
