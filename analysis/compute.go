@@ -93,7 +93,7 @@ func ComputeStack(f *parser.File, fn Func) (states []StackState, conflicts []int
 	states = make([]StackState, len(cs))
 	t := newSecTracker(fn.Section)
 	for i := fn.Start; i < fn.End; i++ {
-		if t.cur == fn.Section {
+		if t.cur() == fn.Section {
 			states[i-fn.Start] = cs[i-fn.Start].public()
 		}
 		t.step(f, i)

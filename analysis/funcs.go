@@ -176,7 +176,7 @@ func fallbackEnd(f *parser.File, fn *Func, limit int) int {
 		if t.step(f, j) {
 			continue
 		}
-		if t.cur == fn.Section && f.Stmts[j].Kind != parser.Blank {
+		if t.cur() == fn.Section && f.Stmts[j].Kind != parser.Blank {
 			end = j + 1
 		}
 	}
@@ -192,48 +192,23 @@ func isFunctionType(b []byte) bool {
 	return false
 }
 
-// secTracker follows the section inside a function, starting from a known
-// section; it handles the directives compilers and inline asm write there.
-type secTracker struct {
-	cur, prev string
-	stack     [][2]string
-}
+// secTracker follows the section inside a function, starting from the
+// function's own section.
+type secTracker struct{ parser.SectionState }
 
-func newSecTracker(cur string) *secTracker { return &secTracker{cur: cur} }
+func newSecTracker(cur string) *secTracker { return &secTracker{parser.SectionStateAt(cur)} }
 
 // step applies statement j and reports whether it was a section directive.
+// A malformed one (a .popsection without .pushsection) leaves an unknown
+// section, "?".
 func (t *secTracker) step(f *parser.File, j int) bool {
-	st := &f.Stmts[j]
-	if st.Kind != parser.Directive {
+	if !f.IsSectionDirective(j) {
 		return false
 	}
-	set := func(n string) {
-		t.prev, t.cur = t.cur, n
-	}
-	switch w := f.Word(j); w {
-	case ".text", ".data", ".bss":
-		set(w)
-	case ".section", ".pushsection":
-		n, err := f.SectionName(j)
-		if err != nil {
-			n = "?"
-		}
-		if w == ".pushsection" {
-			t.stack = append(t.stack, [2]string{t.cur, t.prev})
-		}
-		set(n)
-	case ".popsection":
-		if len(t.stack) == 0 {
-			t.cur, t.prev = "?", t.cur
-			return true
-		}
-		top := t.stack[len(t.stack)-1]
-		t.stack = t.stack[:len(t.stack)-1]
-		t.cur, t.prev = top[0], top[1]
-	case ".previous":
-		t.cur, t.prev = t.prev, t.cur
-	default:
-		return false
+	if _, err := t.Step(f, j); err != nil {
+		t.SectionState = parser.SectionStateAt("?")
 	}
 	return true
 }
+
+func (t *secTracker) cur() string { return t.Current() }

@@ -80,7 +80,7 @@ func Stack(f *parser.File, fn Func) []StackState {
 	for i := from; i < fn.End; i++ {
 		// cur is the state before statement i.
 		if i >= fn.Start {
-			if active && t.cur == fn.Section {
+			if active && t.cur() == fn.Section {
 				out[i-fn.Start] = cur
 			}
 		}

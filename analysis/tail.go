@@ -81,7 +81,7 @@ func hasAddrTakenLabel(f *parser.File, fn Func, addr map[string]bool) bool {
 			continue
 		}
 		st := &f.Stmts[j]
-		if st.Kind != parser.Label || st.Flags&parser.Numeric != 0 || j == fn.Label || t.cur != fn.Section {
+		if st.Kind != parser.Label || st.Flags&parser.Numeric != 0 || j == fn.Label || t.cur() != fn.Section {
 			continue
 		}
 		if addr[f.Word(j)] && !isFuncLabel(f, j) {

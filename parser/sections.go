@@ -7,6 +7,24 @@ type SectionState struct {
 	stack     [][2]string
 }
 
+// SectionStateAt returns a state whose current section is cur, for walking
+// a stretch of statements (a function) that starts in a known section.
+func SectionStateAt(cur string) SectionState { return SectionState{cur: cur} }
+
+// IsSectionDirective reports whether statement i changes sections (Step
+// applies it): .text, .data, .bss, .section, .pushsection, .popsection,
+// .previous.
+func (f *File) IsSectionDirective(i int) bool {
+	if f.Stmts[i].Kind != Directive {
+		return false
+	}
+	switch f.Word(i) {
+	case ".text", ".data", ".bss", ".section", ".pushsection", ".popsection", ".previous":
+		return true
+	}
+	return false
+}
+
 // Current is the name of the current section, unquoted; "" before the first
 // section directive.
 func (s *SectionState) Current() string { return s.cur }
