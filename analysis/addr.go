@@ -40,10 +40,25 @@ func tableSection(sec string) bool {
 // intersect with the labels they care about. The large-PIC GOT base label
 // (the X of "$_GLOBAL_OFFSET_TABLE_-X") is left out unless data refers to it.
 func AddressTaken(f *parser.File) map[string]bool {
-	addr := map[string]bool{}
-	insn := map[string]bool{} // referenced by instructions
-	gotBase := map[string]bool{}
-	var ss parser.SectionState
+	var c AddrCollector
+	c.Add(f)
+	return c.Labels()
+}
+
+// AddrCollector computes AddressTaken over a file read in consecutive
+// pieces (parser.Chunker): the section state carries from one to the next.
+type AddrCollector struct {
+	ss                  parser.SectionState
+	addr, insn, gotBase map[string]bool // insn: referenced by instructions
+}
+
+// Add scans the next piece.
+func (c *AddrCollector) Add(f *parser.File) {
+	if c.addr == nil {
+		c.addr, c.insn, c.gotBase = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	}
+	addr, insn, gotBase := c.addr, c.insn, c.gotBase
+	ss := &c.ss
 	var spans [8]parser.Span
 	var ops [4]parser.Operand
 	for i := range f.Stmts {
@@ -82,15 +97,23 @@ func AddressTaken(f *parser.File) map[string]bool {
 			}
 		}
 	}
+}
+
+// Labels returns the address-taken labels of everything added so far.
+func (c *AddrCollector) Labels() map[string]bool {
+	out := make(map[string]bool, len(c.addr)+len(c.insn))
+	for s := range c.addr {
+		out[s] = true
+	}
 	// -mcmodel=large -fPIC computes the GOT address from a label of its
 	// own ("leaq .L7$pb(%rip), %rax; movabsq $_GLOBAL_OFFSET_TABLE_-.L7$pb,
 	// %rcx"): that label is no jump target.
-	for s := range insn {
-		if !gotBase[s] {
-			addr[s] = true
+	for s := range c.insn {
+		if !c.gotBase[s] {
+			out[s] = true
 		}
 	}
-	return addr
+	return out
 }
 
 // exprSyms adds the symbols of an expression to m, without relocation

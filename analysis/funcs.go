@@ -40,12 +40,17 @@ type Func struct {
 // (gcc's .section .rodata jump table right after a jmp, then .text again)
 // stay inside [Start, End).
 func Funcs(f *parser.File) ([]Func, error) {
+	var ss parser.SectionState
+	return FuncsFrom(f, &ss, map[string]string{})
+}
+
+// FuncsFrom is Funcs for one piece of a file read in consecutive pieces
+// (parser.Chunker): ss is the section state at the piece's start and groups
+// maps section names to the comdat groups seen so far; both are updated to
+// the state at the piece's end.
+func FuncsFrom(f *parser.File, ss *parser.SectionState, groups map[string]string) ([]Func, error) {
 	typed := map[string]bool{}
 	seenArgs := map[string]bool{}
-	var (
-		ss     parser.SectionState
-		groups = map[string]string{} // section name -> group of its last .section with flags
-	)
 	type labelAt struct {
 		i        int
 		sec, grp string

@@ -19,6 +19,7 @@ type Chunker struct {
 	line  int  // line of buf[start]
 	inApp bool // #APP state at buf[start]
 	eof   bool
+	more  bool // the caller could use none of the last piece: read more
 	f     File
 }
 
@@ -38,6 +39,12 @@ func (c *Chunker) Next() (*File, error) {
 		c.n = copy(c.buf, c.buf[c.start:c.n])
 		c.start = 0
 	}
+	if c.more && !c.eof {
+		nb := make([]byte, 2*len(c.buf))
+		copy(nb, c.buf[:c.n])
+		c.buf = nb
+	}
+	c.more = false
 	for {
 		if !c.eof && c.n < len(c.buf) {
 			m, err := io.ReadFull(c.r, c.buf[c.n:])
@@ -98,3 +105,14 @@ func (c *Chunker) Unread(i int) {
 	c.start, c.line = int(s.Pos), int(s.Line)
 	c.inApp = s.Flags&(InlineAsm|AppClose) != 0
 }
+
+// More gives back the whole last piece, for a caller that can use none of
+// it (say, a function that does not end in it): the next piece starts at
+// the same place and reads twice as far.
+func (c *Chunker) More() {
+	c.Unread(0)
+	c.more = true
+}
+
+// Last reports whether the piece Next returned last ends the input.
+func (c *Chunker) Last() bool { return c.eof && c.start >= c.n }

@@ -44,12 +44,32 @@ type Config struct {
 	SkipFunctions []string // function globs never rewritten
 }
 
-// Unit is one file being processed by a pipeline.
+// Unit is one file, or one piece of a file, being processed by a pipeline.
 type Unit struct {
 	File     *parser.File
 	Rewriter *parser.Rewriter
 	Config   Config
 	Results  map[*Pass]any
+	// Piece is set when File is one piece of a longer file that is
+	// processed piece by piece; nil means File is the whole file.
+	Piece *Piece
+}
+
+// Piece is what passes must know about the whole file while they see one
+// piece of it, and what they carry to the next piece. A driver fills the
+// file-wide facts from a first pass over the file.
+type Piece struct {
+	// File-wide facts.
+	AddrTaken map[string]bool // analysis.AddressTaken of the whole file
+	HasCFI    bool            // the file has .cfi_startproc
+	Code64    bool            // the file is 64-bit code (no .code16/.code32)
+	Source    string          // the file's first .file name, or its path
+
+	// Carried from piece to piece; passes update them.
+	Sections parser.SectionState // the section state at the piece's start
+	Groups   map[string]string   // comdat group of each section seen so far
+	NextSite int                 // number of the piece's first site
+	Emitted  map[string]bool     // file-wide definitions already written (labels, stubs)
 }
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9]*$`)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -72,23 +73,25 @@ func runMarkup(e *env, args []string) int {
 	return status
 }
 
-// markupFile runs the markup pipeline on name and writes the result to dst.
+// markupFile runs the markup pipeline on name, piece by piece, and writes
+// the result to dst.
 func markupFile(e *env, name, dst string, cfg passes.Config, stats bool) error {
-	var src []byte
-	var err error
+	open := func() (io.ReadCloser, error) { return os.Open(name) }
 	if name == "-" {
+		// The pipeline reads its input twice: keep stdin in memory.
+		src, err := io.ReadAll(e.stdin)
+		if err != nil {
+			return err
+		}
 		name = "<stdin>"
-		src, err = io.ReadAll(e.stdin)
-	} else {
-		src, err = os.ReadFile(name)
-	}
-	if err != nil {
+		open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(src)), nil }
+	} else if _, err := os.Stat(name); err != nil {
 		return err
 	}
 	var res *callmarkup.Result
-	err = writeOutput(e, dst, func(w io.Writer) error {
+	err := writeOutput(e, dst, func(w io.Writer) error {
 		var err error
-		res, err = markup.File(name, src, cfg, w)
+		res, err = markup.Stream(name, open, cfg, w, pieceSize)
 		return err
 	})
 	if err == nil && stats {
@@ -169,7 +172,7 @@ func printFile(e *env, name, dst string) error {
 	})
 }
 
-// pieceSize is how much input --promote=none parses at a time.
+// pieceSize is how much input markup parses at a time.
 const pieceSize = 1 << 20
 
 // reportErrors prints err gcc-style: one line per parser error, capped.

@@ -94,32 +94,79 @@ var skipSections = []string{".init.text", ".init.text.*", ".exit.text", ".exit.t
 func Run(u *passes.Unit) (*Result, error) {
 	f := u.File
 	res := &Result{}
-	if codeSize(f) != 64 {
+	pc := u.Piece
+	if pc == nil {
+		pc = WholeFile(f)
+	}
+	if !pc.Code64 {
 		return res, nil // .code16/.code32: never touched
 	}
-	fns, err := analysis.Funcs(f)
+	start := pc.Sections
+	fns, err := analysis.FuncsFrom(f, &pc.Sections, pc.Groups)
 	if err != nil {
 		return nil, err
 	}
-	addr := analysis.AddressTaken(f)
-	m := matcher{f: f, cfg: u.Config, res: res}
+	m := matcher{f: f, cfg: u.Config, res: res, ss: start, n: pc.NextSite}
 	next := 0 // first statement not yet covered by a function
 	for _, fn := range fns {
 		m.outside(next, fn.Start)
-		m.function(fn, addr)
+		m.function(fn, pc.AddrTaken)
 		next = max(next, fn.End)
 	}
 	m.outside(next, len(f.Stmts))
 	sort.Slice(res.Skipped, func(a, b int) bool { return res.Skipped[a].Stmt < res.Skipped[b].Stmt })
+	pc.NextSite = m.n
 	if len(res.Sites) > 0 {
-		e := emitter{f: f, cfg: u.Config, rw: u.Rewriter, hasCFI: hasCFI(f), source: sourceName(f)}
+		e := emitter{f: f, cfg: u.Config, rw: u.Rewriter, piece: pc}
 		e.emit(res.Sites)
 	}
 	return res, nil
 }
 
+// WholeFile computes the Piece facts of f taken as a whole file.
+func WholeFile(f *parser.File) *passes.Piece {
+	return &passes.Piece{
+		AddrTaken: analysis.AddressTaken(f),
+		HasCFI:    hasCFI(f),
+		Code64:    codeSize(f) == 64,
+		Source:    sourceName(f),
+		Groups:    map[string]string{},
+		Emitted:   map[string]bool{},
+	}
+}
+
+// Facts gathers the file-wide Piece facts over consecutive pieces of a
+// file (a driver's first pass).
+type Facts struct {
+	addr          analysis.AddrCollector
+	hasCFI, not64 bool
+	source        string
+}
+
+// Add scans the next piece.
+func (x *Facts) Add(f *parser.File) {
+	x.addr.Add(f)
+	x.hasCFI = x.hasCFI || hasCFI(f)
+	x.not64 = x.not64 || codeSize(f) != 64
+	if x.source == "" {
+		x.source, _ = fileName(f)
+	}
+}
+
+// Piece returns the facts gathered, ready for the first piece of the second
+// pass; name is the input's name, the source name when there is no .file.
+func (x *Facts) Piece(name string) *passes.Piece {
+	src := x.source
+	if src == "" {
+		src = name
+	}
+	return &passes.Piece{AddrTaken: x.addr.Labels(), HasCFI: x.hasCFI, Code64: !x.not64, Source: src,
+		Groups: map[string]string{}, Emitted: map[string]bool{}}
+}
+
 type matcher struct {
 	f   *parser.File
+	n   int                 // number of the next site
 	ss  parser.SectionState // stepped over every statement in order
 	cfg passes.Config
 	res *Result
@@ -189,7 +236,8 @@ func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 			}
 			cand.kind += TailReg
 		}
-		cand.site.N = len(m.res.Sites)
+		cand.site.N = m.n
+		m.n++
 		cand.site.Stmt = i
 		cand.site.Kind = cand.kind
 		cand.site.Func = fn.Name
@@ -360,17 +408,25 @@ func hasCFI(f *parser.File) bool {
 
 // sourceName is the file's first .file name, or the input's name.
 func sourceName(f *parser.File) string {
+	if s, ok := fileName(f); ok {
+		return s
+	}
+	return f.Name
+}
+
+// fileName is the name in the first .file directive of f.
+func fileName(f *parser.File) (string, bool) {
 	var buf [3]parser.Span
 	for i := range f.Stmts {
 		if f.Stmts[i].Kind == parser.Directive && f.WordIs(i, ".file") {
 			for _, a := range f.SplitArgs(i, buf[:0]) {
 				if s, err := parser.Unquote(string(f.Src[a.Pos:a.End])); err == nil {
-					return s
+					return s, true
 				}
 			}
 		}
 	}
-	return f.Name
+	return "", false
 }
 
 func matchAny(name string, globs []string) bool {

@@ -14,12 +14,11 @@ import (
 // emitter writes the sites in place and everything they refer to at the
 // end of the file.
 type emitter struct {
-	f      *parser.File
-	cfg    passes.Config
-	rw     *parser.Rewriter
-	hasCFI bool
-	source string
-	stubs  map[string]string // stub name → its branch instruction
+	f     *parser.File
+	cfg   passes.Config
+	rw    *parser.Rewriter
+	piece *passes.Piece
+	stubs map[string]string // stub name → its branch instruction
 }
 
 func (e *emitter) emit(sites []Site) {
@@ -33,7 +32,10 @@ func (e *emitter) emit(sites []Site) {
 			}
 		}
 	}
+	// The data goes between .pushsection and .popsection, so the code after
+	// it (the next piece of a streamed file) stays in its own section.
 	tail.WriteString("\n# optpoline: promoted-site data (ABI v1)\n")
+	fmt.Fprintf(&tail, "\t.pushsection\t%s,\"aw\",@progbits\n", abi.SlotSection)
 	if e.cfg.Outline > 0 {
 		for _, s := range sites {
 			e.outline(&tail, s)
@@ -49,6 +51,7 @@ func (e *emitter) emit(sites []Site) {
 		}
 	}
 	e.tables(&tail, sites)
+	tail.WriteString("\t.popsection\n")
 	e.rw.Append([]byte(tail.String()))
 }
 
@@ -121,7 +124,7 @@ func (e *emitter) outline(b *strings.Builder, s Site) {
 	name := fmt.Sprintf("optpoline.out.%d", s.N)
 	section(b, abi.OutlineSection, "ax", s.Group)
 	fmt.Fprintf(b, "\t.p2align\t4\n\t.type\t%s, @function\n%s:\n", name, name)
-	if e.hasCFI {
+	if e.piece.HasCFI {
 		b.WriteString("\t.cfi_startproc\n")
 	}
 	ph := e.placeholder(s)
@@ -135,7 +138,7 @@ func (e *emitter) outline(b *strings.Builder, s Site) {
 	} else {
 		fmt.Fprintf(b, "\tnopl\t(%%rax)\n\tjmp\t%s\n", ph)
 	}
-	if e.hasCFI {
+	if e.piece.HasCFI {
 		b.WriteString("\t.cfi_endproc\n")
 	}
 	fmt.Fprintf(b, "\t.size\t%s, .-%s\n", name, name)
@@ -151,13 +154,17 @@ func (e *emitter) emitStubs(b *strings.Builder) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
+		if e.piece.Emitted[n] {
+			continue // defined by an earlier piece
+		}
+		e.piece.Emitted[n] = true
 		section(b, abi.OutlineSection+".stubs", "ax", "")
 		fmt.Fprintf(b, "\t.p2align\t4\n\t.type\t%s, @function\n%s:\n", n, n)
-		if e.hasCFI {
+		if e.piece.HasCFI {
 			b.WriteString("\t.cfi_startproc\n")
 		}
 		fmt.Fprintf(b, "\t%s\n", e.stubs[n])
-		if e.hasCFI {
+		if e.piece.HasCFI {
 			b.WriteString("\t.cfi_endproc\n")
 		}
 		fmt.Fprintf(b, "\t.size\t%s, .-%s\n", n, n)
@@ -176,8 +183,11 @@ func (e *emitter) tables(b *strings.Builder, sites []Site) {
 		}
 		byGroup[s.Group] = append(byGroup[s.Group], s)
 	}
-	b.WriteString("\t.section\t.rodata.optpoline,\"a\",@progbits\n")
-	fmt.Fprintf(b, ".Lopt_name:\n\t.string\t%s\n", quote(e.source))
+	if !e.piece.Emitted[".Lopt_name"] {
+		e.piece.Emitted[".Lopt_name"] = true
+		b.WriteString("\t.section\t.rodata.optpoline,\"a\",@progbits\n")
+		fmt.Fprintf(b, ".Lopt_name:\n\t.string\t%s\n", quote(e.piece.Source))
+	}
 	for _, g := range groups {
 		gs := byGroup[g]
 		section(b, abi.TableSection, "a", g)

@@ -1,0 +1,120 @@
+package markup
+
+import (
+	"errors"
+	"io"
+	"maps"
+
+	"github.com/optpoline/optpoline/analysis"
+	"github.com/optpoline/optpoline/parser"
+	"github.com/optpoline/optpoline/passes"
+	"github.com/optpoline/optpoline/passes/callmarkup"
+)
+
+// Stream is File for long inputs: it works piece by piece, so memory
+// follows the largest function rather than the file. open must return the
+// input from its start; it is called twice. The first pass checks the file
+// and gathers the file-wide facts (address-taken labels, CFI, the source
+// name); the second rewrites whole functions at a time and writes as it
+// goes. Nothing is written when the input has errors.
+func Stream(name string, open func() (io.ReadCloser, error), cfg passes.Config, w io.Writer, pieceSize int) (*callmarkup.Result, error) {
+	var facts callmarkup.Facts
+	var errs parser.ErrorList
+	err := pieces(name, open, pieceSize, func(c *parser.Chunker, f *parser.File, scanErrs parser.ErrorList) error {
+		errs = append(errs, scanErrs...)
+		if err := f.CheckOperands(); err != nil {
+			errs = append(errs, err.(parser.ErrorList)...)
+		}
+		facts.Add(f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		parser.SortErrors(errs)
+		return nil, errs
+	}
+
+	pc := facts.Piece(name)
+	total := &callmarkup.Result{}
+	err = pieces(name, open, pieceSize, func(c *parser.Chunker, f *parser.File, _ parser.ErrorList) error {
+		cut := len(f.Stmts)
+		if !c.Last() {
+			if cut = cutPoint(f, pc); cut == 0 {
+				c.More()
+				return nil
+			}
+			c.Unread(cut)
+		}
+		sub := &parser.File{Name: f.Name, Src: f.Src[:f.End(cut-1)], Stmts: f.Stmts[:cut]}
+		u := &passes.Unit{File: sub, Rewriter: parser.NewRewriter(sub), Config: cfg, Piece: pc}
+		if err := passes.Run(Pipeline, u); err != nil {
+			return err
+		}
+		if _, err := u.Rewriter.WriteTo(w); err != nil {
+			return err
+		}
+		res := u.Results[callmarkup.Pass].(*callmarkup.Result)
+		total.Sites = append(total.Sites, res.Sites...)
+		total.Skipped = append(total.Skipped, res.Skipped...)
+		for k, n := range res.ByKind {
+			total.ByKind[k] += n
+		}
+		return nil
+	})
+	return total, err
+}
+
+// pieces calls fn for every piece of the input.
+func pieces(name string, open func() (io.ReadCloser, error), size int, fn func(*parser.Chunker, *parser.File, parser.ErrorList) error) error {
+	r, err := open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	c := parser.NewChunker(name, r, size)
+	for {
+		f, err := c.Next()
+		if err == io.EOF {
+			return nil
+		}
+		var scanErrs parser.ErrorList
+		if err != nil && !errors.As(err, &scanErrs) {
+			return err
+		}
+		if err := fn(c, f, scanErrs); err != nil {
+			return err
+		}
+	}
+}
+
+// cutPoint is where the piece f can be cut so that every function before
+// the cut is whole: just past the last function that ends (with its .size
+// or .cfi_endproc) before the piece's last statement, with no function
+// straddling it. 0 means no such place.
+func cutPoint(f *parser.File, pc *passes.Piece) int {
+	ss := pc.Sections
+	fns, err := analysis.FuncsFrom(f, &ss, maps.Clone(pc.Groups))
+	if err != nil {
+		return 0
+	}
+	for k := len(fns) - 1; k >= 0; k-- {
+		c := fns[k].End
+		if c <= 0 || c >= len(f.Stmts) || f.Stmts[c-1].Kind != parser.Directive ||
+			!f.WordIs(c-1, ".size") && !f.WordIs(c-1, ".cfi_endproc") {
+			continue
+		}
+		ok := true
+		for _, g := range fns {
+			if g.Label < c && g.End > c {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return c
+		}
+	}
+	return 0
+}
