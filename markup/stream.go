@@ -91,30 +91,59 @@ func pieces(name string, open func() (io.ReadCloser, error), size int, fn func(*
 
 // cutPoint is where the piece f can be cut so that every function before
 // the cut is whole: just past the last function that ends (with its .size
-// or .cfi_endproc) before the piece's last statement, with no function
-// straddling it. 0 means no such place.
+// or .cfi_endproc) with no function straddling the cut; or, when every
+// function of the piece ends, after the data that follows them (debug info
+// makes up most of a -g file), short of anything that may open the next
+// function. 0 means no such place.
 func cutPoint(f *parser.File, pc *passes.Piece) int {
 	ss := pc.Sections
 	fns, err := analysis.FuncsFrom(f, &ss, maps.Clone(pc.Groups))
 	if err != nil {
 		return 0
 	}
-	for k := len(fns) - 1; k >= 0; k-- {
-		c := fns[k].End
+	closed := func(c int) bool {
 		if c <= 0 || c >= len(f.Stmts) || f.Stmts[c-1].Kind != parser.Directive ||
 			!f.WordIs(c-1, ".size") && !f.WordIs(c-1, ".cfi_endproc") {
-			continue
+			return false
 		}
-		ok := true
 		for _, g := range fns {
 			if g.Label < c && g.End > c {
-				ok = false
-				break
+				return false
 			}
 		}
-		if ok {
+		return true
+	}
+	tail := len(f.Stmts)
+	for tail > 0 && preamble(f, tail-1) {
+		tail--
+	}
+	if len(fns) == 0 || closed(fns[len(fns)-1].End) && fns[len(fns)-1].End <= tail {
+		if tail > 0 {
+			return tail
+		}
+	}
+	for k := len(fns) - 1; k >= 0; k-- {
+		if c := fns[k].End; closed(c) {
 			return c
 		}
 	}
 	return 0
+}
+
+// preamble reports a statement that may belong to the start of a function
+// whose label comes later: labels, symbol and alignment directives, section
+// switches, CFI openings, blanks.
+func preamble(f *parser.File, i int) bool {
+	switch f.Stmts[i].Kind {
+	case parser.Blank, parser.Label, parser.Prefix:
+		return true
+	case parser.Directive:
+		switch f.Word(i) {
+		case ".type", ".globl", ".global", ".weak", ".hidden", ".local", ".internal", ".protected",
+			".p2align", ".align", ".balign", ".section", ".text", ".pushsection", ".popsection", ".previous",
+			".cfi_startproc", ".cfi_sections", ".file", ".loc", ".set":
+			return true
+		}
+	}
+	return false
 }
