@@ -60,6 +60,15 @@ func FuncsFrom(f *parser.File, ss *parser.SectionState, groups map[string]string
 	sizes := map[string][]int{}
 	var startprocs, endprocs []int
 	var buf [4]parser.Span
+	// The symbols typed @function, wherever their .type stands.
+	for i := range f.Stmts {
+		if f.Stmts[i].Kind == parser.Directive && f.WordIs(i, ".type") {
+			a := f.SplitArgs(i, buf[:0])
+			if len(a) >= 2 && isFunctionType(f.Src[a[1].Pos:a[1].End]) {
+				typed[string(f.Src[a[0].Pos:a[0].End])] = true
+			}
+		}
+	}
 	for i := range f.Stmts {
 		st := &f.Stmts[i]
 		switch st.Kind {
@@ -82,10 +91,7 @@ func FuncsFrom(f *parser.File, ss *parser.SectionState, groups map[string]string
 					}
 				}
 			case ".type":
-				a := f.SplitArgs(i, buf[:0])
-				if len(a) >= 2 && isFunctionType(f.Src[a[1].Pos:a[1].End]) {
-					typed[string(f.Src[a[0].Pos:a[0].End])] = true
-				}
+				// Collected by the first loop.
 			case ".size":
 				a := f.SplitArgs(i, buf[:0])
 				if len(a) >= 1 {
@@ -100,6 +106,10 @@ func FuncsFrom(f *parser.File, ss *parser.SectionState, groups map[string]string
 		case parser.Label:
 			if st.Flags&parser.Numeric != 0 {
 				continue
+			}
+			w := f.WordSpan(i)
+			if !typed[string(f.Src[w.Pos:w.End])] {
+				continue // only functions matter; most labels are .L ones
 			}
 			n := f.Word(i)
 			if _, ok := labels[n]; !ok {
