@@ -398,3 +398,51 @@ func Link(u Unit, asm, prog string) error {
 	}
 	return nil
 }
+
+// Parallel calls f for every unit, on as many goroutines as there are CPUs,
+// and returns when all calls have.
+func Parallel(units []Unit, f func(i int, u Unit)) {
+	sem := make(chan struct{}, runtime.NumCPU())
+	var wg sync.WaitGroup
+	for i, u := range units {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			f(i, u)
+		}()
+	}
+	wg.Wait()
+}
+
+// Result is what running a program gave.
+type Result struct {
+	Stdout, Stderr string
+	Status         int   // exit status; -1 when killed or not started
+	Err            error // the program could not run or timed out
+}
+
+// Run runs prog with a 30-second limit and collects its output.
+func Run(prog string) Result {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, prog)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := Result{Stdout: stdout.String(), Stderr: stderr.String()}
+	var ee *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		r.Err, r.Status = fmt.Errorf("%s: timed out", prog), -1
+	case errors.As(err, &ee):
+		r.Status = ee.ExitCode()
+		if r.Status == -1 {
+			r.Stderr += "\n(" + ee.String() + ")"
+		}
+	case err != nil:
+		r.Err, r.Status = err, -1
+	}
+	return r
+}

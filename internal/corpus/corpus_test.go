@@ -2,11 +2,10 @@ package corpus
 
 import (
 	"bytes"
-	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,7 +90,7 @@ func TestGas(t *testing.T) {
 	units := BuildT(t)
 	start := time.Now()
 	tmp := t.TempDir()
-	forEach(t, units, func(i int, u Unit) {
+	Parallel(units, func(i int, u Unit) {
 		cmd := exec.Command("as", "--64", "-o", filepath.Join(tmp, "u"+strconv.Itoa(i)+".o"), u.Path)
 		out, err := cmd.CombinedOutput()
 		switch {
@@ -128,7 +127,7 @@ func TestRun(t *testing.T) {
 			refs = append(refs, u)
 		}
 	}
-	forEach(t, refs, func(i int, u Unit) {
+	Parallel(refs, func(i int, u Unit) {
 		out, err := linkRun(u, filepath.Join(tmp, "ref"+strconv.Itoa(i)))
 		if err != nil {
 			t.Errorf("reference %s: %v", u.Name, err)
@@ -145,7 +144,7 @@ func TestRun(t *testing.T) {
 
 	start = time.Now()
 	var linked, ran int
-	forEach(t, units, func(i int, u Unit) {
+	Parallel(units, func(i int, u Unit) {
 		if !u.Config.Links || u.Reference() {
 			return
 		}
@@ -175,19 +174,20 @@ func TestRun(t *testing.T) {
 	t.Logf("linked %d, ran %d programs in %v", linked, ran, time.Since(start))
 }
 
+// linkRun links u into prog, runs it and returns its output; a failure or
+// a non-zero exit status is an error.
 func linkRun(u Unit, prog string) (string, error) {
 	if err := Link(u, u.Path, prog); err != nil {
 		return "", err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, prog)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", &cmdError{prog, err, stderr.Bytes()}
+	r := Run(prog)
+	if r.Err == nil && r.Status != 0 {
+		r.Err = fmt.Errorf("exit status %d", r.Status)
 	}
-	return stdout.String(), nil
+	if r.Err != nil {
+		return "", &cmdError{prog, r.Err, []byte(r.Stderr)}
+	}
+	return r.Stdout, nil
 }
 
 type cmdError struct {
@@ -199,22 +199,6 @@ type cmdError struct {
 func (e *cmdError) Error() string { return e.cmd + ": " + e.err.Error() + "\n" + firstLines(e.out, 10) }
 
 // forEach runs f over units with GOMAXPROCS workers.
-func forEach(t *testing.T, units []Unit, f func(int, Unit)) {
-	t.Helper()
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, u := range units {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			f(i, u)
-		}()
-	}
-	wg.Wait()
-}
-
 func firstLines(b []byte, n int) string {
 	lines := strings.SplitAfterN(string(b), "\n", n+1)
 	if len(lines) > n {

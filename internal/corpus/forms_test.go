@@ -159,7 +159,7 @@ func TestForms(t *testing.T) {
 	}
 	var mu sync.Mutex
 	found := make([]string, len(forms)) // first unit with the form
-	forEach(t, units, func(_ int, u Unit) {
+	Parallel(units, func(_ int, u Unit) {
 		mu.Lock()
 		var todo []int
 		for i, f := range forms {

@@ -2,14 +2,11 @@ package e2e
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -68,7 +65,7 @@ func TestMarkupCorpus(t *testing.T) {
 
 	// Reference outputs: the gcc -O0 build of every source, unmarked.
 	start = time.Now()
-	want := map[string]result{}
+	want := map[string]corpus.Result{}
 	var mu sync.Mutex
 	var refs []corpus.Unit
 	for _, u := range units {
@@ -88,15 +85,15 @@ func TestMarkupCorpus(t *testing.T) {
 		}
 		refCands[u.Source] = Candidates(string(src))
 	}
-	parallel(refs, func(i int, u corpus.Unit) {
+	corpus.Parallel(refs, func(i int, u corpus.Unit) {
 		prog := filepath.Join(tmp, "ref"+strconv.Itoa(i))
 		if err := corpus.Link(u, u.Path, prog); err != nil {
 			t.Errorf("reference %s: %v", u.Name, err)
 			return
 		}
-		r := run(prog)
-		if r.err != nil {
-			t.Errorf("reference %s: %v", u.Name, r.err)
+		r := corpus.Run(prog)
+		if r.Err != nil {
+			t.Errorf("reference %s: %v", u.Name, r.Err)
 			return
 		}
 		mu.Lock()
@@ -129,7 +126,7 @@ func TestMarkupCorpus(t *testing.T) {
 		stats[k] += n
 		statsMu.Unlock()
 	}
-	parallel(units, func(i int, u corpus.Unit) {
+	corpus.Parallel(units, func(i int, u corpus.Unit) {
 		src, err := os.ReadFile(u.Path)
 		if err != nil {
 			fail("read", "%s: %v", u.Name, err)
@@ -176,7 +173,7 @@ func TestMarkupCorpus(t *testing.T) {
 			}
 			count("linked", 1)
 			if u.Runs() {
-				got, ref := run(prog), want[u.Source]
+				got, ref := corpus.Run(prog), want[u.Source]
 				count("ran", 1)
 				if d := diffResults(got, ref); d != "" {
 					fail("output", "%s: differs from the reference %s build:\n%s", name, corpus.ReferenceConfig, d)
@@ -317,49 +314,18 @@ func assemble(u corpus.Unit, s, obj string) error {
 	return nil
 }
 
-// result is what a program run gives: stdout and exit status.
-type result struct {
-	stdout string
-	status int   // exit status; -1 when killed by a signal
-	err    error // the program could not be run or timed out
-	stderr string
-}
-
-func run(prog string) result {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, prog)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	var ee *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
-		r.err, r.status = fmt.Errorf("%s: timed out", prog), -1
-	case errors.As(err, &ee):
-		r.status = ee.ExitCode()
-		if r.status == -1 {
-			r.stderr += "\n(" + ee.String() + ")"
-		}
-	case err != nil:
-		r.err, r.status = err, -1
-	}
-	return r
-}
-
 // diffResults describes how got differs from want: exit status, then the
 // first differing stdout lines.
-func diffResults(got, want result) string {
+func diffResults(got, want corpus.Result) string {
 	var b strings.Builder
-	if got.err != nil {
-		fmt.Fprintf(&b, "  run: %v\n", got.err)
+	if got.Err != nil {
+		fmt.Fprintf(&b, "  run: %v\n", got.Err)
 	}
-	if got.status != want.status {
-		fmt.Fprintf(&b, "  exit status %d, want %d; stderr: %s\n", got.status, want.status, firstLines(got.stderr, 3))
+	if got.Status != want.Status {
+		fmt.Fprintf(&b, "  exit status %d, want %d; stderr: %s\n", got.Status, want.Status, firstLines(got.Stderr, 3))
 	}
-	if got.stdout != want.stdout {
-		gl, wl := strings.Split(got.stdout, "\n"), strings.Split(want.stdout, "\n")
+	if got.Stdout != want.Stdout {
+		gl, wl := strings.Split(got.Stdout, "\n"), strings.Split(want.Stdout, "\n")
 		i := 0
 		for i < len(gl) && i < len(wl) && gl[i] == wl[i] {
 			i++
@@ -395,22 +361,6 @@ func firstLines(s string, n int) string {
 		lines = append(lines[:n], "...\n")
 	}
 	return strings.TrimRight(strings.Join(lines, ""), "\n")
-}
-
-// parallel runs f over units, runtime.NumCPU() at a time.
-func parallel(units []corpus.Unit, f func(int, corpus.Unit)) {
-	sem := make(chan struct{}, runtime.NumCPU())
-	var wg sync.WaitGroup
-	for i, u := range units {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			f(i, u)
-		}()
-	}
-	wg.Wait()
 }
 
 var (
