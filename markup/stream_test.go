@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -26,73 +25,64 @@ func TestStreamMatchesFile(t *testing.T) {
 	units := corpus.BuildT(t)
 	dir := t.TempDir()
 	cfg := passes.Config{Outline: 2}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.NumCPU())
 	var mu sync.Mutex
 	compared, pieceCuts := 0, 0
-	for k, u := range units {
+	corpus.Parallel(units, func(k int, u corpus.Unit) {
 		if !u.GasOK() {
-			continue
+			return
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			src, err := os.ReadFile(u.Path)
-			if err != nil {
-				t.Error(err)
+		src, err := os.ReadFile(u.Path)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		var whole, streamed bytes.Buffer
+		wr, err := File(u.Name, src, cfg, &whole)
+		if err != nil {
+			t.Errorf("%s: File: %v", u.Name, err)
+			return
+		}
+		open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(src)), nil }
+		sr, err := Stream(u.Name, open, cfg, &streamed, 4096)
+		if err != nil {
+			t.Errorf("%s: Stream: %v", u.Name, err)
+			return
+		}
+		if wr.Summary() != sr.Summary() {
+			t.Errorf("%s: File: %s; Stream: %s", u.Name, wr.Summary(), sr.Summary())
+			return
+		}
+		for i := range wr.Skipped {
+			if a, b := wr.Skipped[i], sr.Skipped[i]; a.Line != b.Line || a.Reason != b.Reason {
+				t.Errorf("%s: skip %d: File %d %q, Stream %d %q", u.Name, i, a.Line, a.Reason, b.Line, b.Reason)
 				return
 			}
-			var whole, streamed bytes.Buffer
-			wr, err := File(u.Name, src, cfg, &whole)
-			if err != nil {
-				t.Errorf("%s: File: %v", u.Name, err)
-				return
+		}
+		if len(wr.Sites) == 0 {
+			if !bytes.Equal(streamed.Bytes(), src) {
+				t.Errorf("%s: nothing promoted but Stream changed the file", u.Name)
 			}
-			open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(src)), nil }
-			sr, err := Stream(u.Name, open, cfg, &streamed, 4096)
-			if err != nil {
-				t.Errorf("%s: Stream: %v", u.Name, err)
-				return
-			}
-			if wr.Summary() != sr.Summary() {
-				t.Errorf("%s: File: %s; Stream: %s", u.Name, wr.Summary(), sr.Summary())
-				return
-			}
-			for i := range wr.Skipped {
-				if a, b := wr.Skipped[i], sr.Skipped[i]; a.Line != b.Line || a.Reason != b.Reason {
-					t.Errorf("%s: skip %d: File %d %q, Stream %d %q", u.Name, i, a.Line, a.Reason, b.Line, b.Reason)
-					return
-				}
-			}
-			if len(wr.Sites) == 0 {
-				if !bytes.Equal(streamed.Bytes(), src) {
-					t.Errorf("%s: nothing promoted but Stream changed the file", u.Name)
-				}
-				return
-			}
-			a, err := sectionBytes(whole.Bytes(), filepath.Join(dir, fmt.Sprintf("w%d", k)))
-			if err != nil {
-				t.Errorf("%s: whole: %v", u.Name, err)
-				return
-			}
-			b, err := sectionBytes(streamed.Bytes(), filepath.Join(dir, fmt.Sprintf("s%d", k)))
-			if err != nil {
-				t.Errorf("%s: streamed: %v", u.Name, err)
-				return
-			}
-			if a != b {
-				t.Errorf("%s: streamed output assembles differently:\n%.400s\n%.400s", u.Name, a, b)
-				return
-			}
-			mu.Lock()
-			compared++
-			pieceCuts += strings.Count(streamed.String(), "# optpoline: promoted-site data")
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+			return
+		}
+		a, err := sectionBytes(whole.Bytes(), filepath.Join(dir, fmt.Sprintf("w%d", k)))
+		if err != nil {
+			t.Errorf("%s: whole: %v", u.Name, err)
+			return
+		}
+		b, err := sectionBytes(streamed.Bytes(), filepath.Join(dir, fmt.Sprintf("s%d", k)))
+		if err != nil {
+			t.Errorf("%s: streamed: %v", u.Name, err)
+			return
+		}
+		if a != b {
+			t.Errorf("%s: streamed output assembles differently:\n%.400s\n%.400s", u.Name, a, b)
+			return
+		}
+		mu.Lock()
+		compared++
+		pieceCuts += strings.Count(streamed.String(), "# optpoline: promoted-site data")
+		mu.Unlock()
+	})
 	if compared < 50 {
 		t.Errorf("only %d files compared", compared)
 	}

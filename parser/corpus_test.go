@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -96,51 +95,42 @@ func firstDiff(a, b string) string {
 func TestCorpusCanonicalAssembles(t *testing.T) {
 	units := corpus.BuildT(t)
 	dir := t.TempDir()
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.NumCPU())
 	var mu sync.Mutex
 	checked := 0
-	for k, u := range units {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			src, err := os.ReadFile(u.Path)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			f, err := Parse(u.Name, src)
-			if err != nil {
-				t.Errorf("%s: %v", u.Name, err)
-				return
-			}
-			canonPath := filepath.Join(dir, fmt.Sprintf("%d.s", k))
-			if err := os.WriteFile(canonPath, []byte(canonical(f)), 0o644); err != nil {
-				t.Error(err)
-				return
-			}
-			a, err := assemble(u, u.Path, filepath.Join(dir, fmt.Sprintf("%d-orig.o", k)))
-			if err != nil {
-				t.Errorf("%s: original does not assemble: %v", u.Name, err)
-				return
-			}
-			b, err := assemble(u, canonPath, filepath.Join(dir, fmt.Sprintf("%d-canon.o", k)))
-			if err != nil {
-				t.Errorf("%s: canonical form does not assemble: %v", u.Name, err)
-				return
-			}
-			if a != b {
-				t.Errorf("%s: canonical form assembles differently:\n%s", u.Name, firstDiff(a, b))
-				return
-			}
-			mu.Lock()
-			checked++
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+	corpus.Parallel(units, func(k int, u corpus.Unit) {
+		src, err := os.ReadFile(u.Path)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		f, err := Parse(u.Name, src)
+		if err != nil {
+			t.Errorf("%s: %v", u.Name, err)
+			return
+		}
+		canonPath := filepath.Join(dir, fmt.Sprintf("%d.s", k))
+		if err := os.WriteFile(canonPath, []byte(canonical(f)), 0o644); err != nil {
+			t.Error(err)
+			return
+		}
+		a, err := assemble(u, u.Path, filepath.Join(dir, fmt.Sprintf("%d-orig.o", k)))
+		if err != nil {
+			t.Errorf("%s: original does not assemble: %v", u.Name, err)
+			return
+		}
+		b, err := assemble(u, canonPath, filepath.Join(dir, fmt.Sprintf("%d-canon.o", k)))
+		if err != nil {
+			t.Errorf("%s: canonical form does not assemble: %v", u.Name, err)
+			return
+		}
+		if a != b {
+			t.Errorf("%s: canonical form assembles differently:\n%s", u.Name, firstDiff(a, b))
+			return
+		}
+		mu.Lock()
+		checked++
+		mu.Unlock()
+	})
 	t.Logf("%d of %d files assemble identically from their canonical form", checked, len(units))
 }
 
