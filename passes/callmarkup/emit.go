@@ -93,23 +93,45 @@ func (e *emitter) inline(s Site) string {
 // thunk or the register (prefixes kept), or the compiler's thunk in
 // kernel mode.
 func (e *emitter) fallback(s Site, op string) string {
-	switch {
-	case s.Thunk != "":
-		return prefix(s.CSPrefix, "cs ") + op + "\t" + s.Thunk
-	case e.cfg.Mode == passes.Kernel:
-		return prefix(s.CSPrefix, "cs ") + op + "\t" + x86.ThunkName(x86.IndirectThunk, s.Reg)
+	if t := e.thunk(s); t != "" {
+		// cs on a line of its own: gas drops "cs call" written on one line.
+		return prefix(s.CSPrefix, "cs\n\t") + op + "\t" + t
 	}
 	return prefix(s.Notrack, "notrack ") + op + "\t*%" + s.Reg.String()
 }
 
-// placeholder is the hit branch's initial target: a direct branch that
-// behaves like the fallback, so the hit branch is correct in every state.
-func (e *emitter) placeholder(s Site) string {
+// thunk is the retpoline thunk a site's fallback goes through: the
+// original's, or in kernel mode the compiler's for the register; "" for a
+// plain indirect branch.
+func (e *emitter) thunk(s Site) string {
 	switch {
 	case s.Thunk != "":
 		return s.Thunk
 	case e.cfg.Mode == passes.Kernel:
 		return x86.ThunkName(x86.IndirectThunk, s.Reg)
+	}
+	return ""
+}
+
+// placeholder is the hit branch's initial target: a direct branch that
+// behaves like the fallback, so the hit branch is correct in every state.
+//
+// In kernel mode the placeholder is a local stub that jumps to the thunk:
+// objtool lists every branch to a thunk in .retpoline_sites and the kernel
+// may rewrite those at boot, which would break the hit call's fixed shape.
+func (e *emitter) placeholder(s Site) string {
+	t := e.thunk(s)
+	switch {
+	case t != "" && e.cfg.Mode == passes.Kernel:
+		name := "optpoline.ph." + t
+		cs := ""
+		if s.Reg.Num() >= 8 {
+			cs = "cs\n\t" // room for the kernel to patch in "lfence; jmp *%r8"…
+		}
+		e.stubs[name] = cs + "jmp\t" + t + "\n\tint3"
+		return name
+	case t != "":
+		return t
 	}
 	name := "optpoline.jmp." + s.Reg.String()
 	if s.Notrack {
@@ -168,6 +190,9 @@ func (e *emitter) emitStubs(b *strings.Builder) {
 			b.WriteString("\t.cfi_endproc\n")
 		}
 		fmt.Fprintf(b, "\t.size\t%s, .-%s\n", n, n)
+		if e.cfg.Mode == passes.Kernel {
+			noendbr(b, "", n)
+		}
 	}
 }
 
@@ -205,6 +230,26 @@ func (e *emitter) tables(b *strings.Builder, sites []Site) {
 		for _, s := range gs {
 			fmt.Fprintf(b, "\t.long\t.Lopt_pad_%d - .\n", s.N)
 		}
+		if e.cfg.Mode == passes.Kernel {
+			// An IBT kernel's objtool flags data references to code that
+			// has no ENDBR; these are reached by direct branches only.
+			var syms []string
+			for _, s := range gs {
+				syms = append(syms, fmt.Sprintf(".Lopt_site_%d", s.N), fmt.Sprintf(".Lopt_hit_%d", s.N))
+				if e.cfg.Outline > 0 {
+					syms = append(syms, fmt.Sprintf("optpoline.out.%d", s.N))
+				}
+			}
+			noendbr(b, g, syms...)
+		}
+	}
+}
+
+// noendbr writes the kernel's ANNOTATE_NOENDBR for syms (.discard.noendbr).
+func noendbr(b *strings.Builder, group string, syms ...string) {
+	section(b, ".discard.noendbr", "", group)
+	for _, s := range syms {
+		fmt.Fprintf(b, "\t.quad\t%s\n", s)
 	}
 }
 
