@@ -368,22 +368,6 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 			s.off = s.sp
 		}
 	}
-	spUnknown := func() {
-		s.spOK, s.sp = false, 0
-		if s.cfa == x86.RSP {
-			s.unknown()
-		}
-	}
-	setSP := func(sp int32, ok bool) {
-		s.spOK, s.sp = ok, sp
-		if s.cfa == x86.RSP {
-			if ok {
-				s.off = sp
-			} else {
-				s.unknown()
-			}
-		}
-	}
 	width := func(def int32) int32 {
 		if len(os) == 1 && os[0].Kind == parser.OpReg && os[0].Reg.Width() == 16 {
 			return 2
@@ -428,7 +412,7 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		}
 		return
 	case x86.Leave:
-		setSP(s.fp, s.fpOK)
+		s.setSP(s.fp, s.fpOK)
 		if s.cfa == x86.NoReg {
 			return
 		}
@@ -460,7 +444,7 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 	case (base == "add" || base == "sub") && dst == x86.RSP && len(os) == 2:
 		v, ok := immValue(f, src)
 		if !ok {
-			spUnknown()
+			s.setSP(0, false)
 			return
 		}
 		if base == "add" {
@@ -470,7 +454,7 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		return
 	case base == "and" && dst == x86.RSP:
 		// Stack realignment: the CFA survives only if it is not rsp-based.
-		spUnknown()
+		s.setSP(0, false)
 		return
 	case base == "lea" && len(os) == 2 && (src.Base == x86.RSP || src.Base == x86.RBP):
 		d, ok := dispValue(f, src)
@@ -504,10 +488,10 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 			}
 			return
 		case dst == x86.RSP && r == x86.RBP:
-			setSP(s.fp, s.fpOK)
+			s.setSP(s.fp, s.fpOK)
 			return
 		case dst == x86.RSP:
-			setSP(s.cpOff, r == s.cp && s.cp != x86.NoReg)
+			s.setSP(s.cpOff, r == s.cp && s.cp != x86.NoReg)
 			return
 		case dst == x86.RBP:
 			clobber(s, dst)
@@ -519,9 +503,22 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 	}
 	switch dst {
 	case x86.RSP:
-		spUnknown()
+		s.setSP(0, false)
 	default:
 		clobber(s, dst)
+	}
+}
+
+// setSP records %rsp as CFA - sp (ok false: unknown); while the CFA is
+// %rsp-based it moves with it.
+func (s *cstate) setSP(sp int32, ok bool) {
+	s.spOK, s.sp = ok, sp
+	if s.cfa == x86.RSP {
+		if ok {
+			s.off = sp
+		} else {
+			s.unknown()
+		}
 	}
 }
 
@@ -530,14 +527,7 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 func leaTo(f *parser.File, i int, s *cstate, dst x86.Reg, v int32, ok bool) {
 	switch dst {
 	case x86.RSP:
-		s.spOK, s.sp = ok, v
-		if s.cfa == x86.RSP {
-			if ok {
-				s.off = v
-			} else {
-				s.unknown()
-			}
-		}
+		s.setSP(v, ok)
 	case x86.RBP:
 		clobber(s, dst)
 		s.fpOK, s.fp = ok, v
