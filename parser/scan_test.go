@@ -146,3 +146,21 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestQuoteUnquote(t *testing.T) {
+	tests := []struct{ in, quoted string }{
+		{"plain", `"plain"`},
+		{`a"b\c`, `"a\"b\\c"`},
+		{"tab\there\n", `"tab\011here\012"`},
+		{"\x00\xe9\x7f", `"\000\351\177"`},
+		{".mysec,\"ax\",@progbits #", `".mysec,\"ax\",@progbits #"`},
+	}
+	for _, tt := range tests {
+		if got := Quote(tt.in); got != tt.quoted {
+			t.Errorf("Quote(%q) = %s, want %s", tt.in, got, tt.quoted)
+		}
+		if back, err := Unquote(Quote(tt.in)); err != nil || back != tt.in {
+			t.Errorf("Unquote(Quote(%q)) = %q, %v", tt.in, back, err)
+		}
+	}
+}

@@ -80,6 +80,29 @@ func hexVal(c byte) int {
 	return -1
 }
 
+// Quote returns s as a GNU as string literal, the inverse of Unquote: " and
+// \ escaped, bytes outside printable ASCII as octal escapes.
+func Quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < ' ' || c >= 0x7f:
+			b.WriteByte('\\')
+			b.WriteByte('0' + c>>6)
+			b.WriteByte('0' + c>>3&7)
+			b.WriteByte('0' + c&7)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
 // Name returns a symbol or section name as written, unquoted if quoted.
 func Name(s string) (string, error) {
 	if len(s) > 0 && s[0] == '"' {

@@ -211,7 +211,7 @@ func (e *emitter) tables(b *strings.Builder, sites []Site) {
 	if !e.piece.Emitted[".Lopt_name"] {
 		e.piece.Emitted[".Lopt_name"] = true
 		b.WriteString("\t.section\t.rodata.optpoline,\"a\",@progbits\n")
-		fmt.Fprintf(b, ".Lopt_name:\n\t.string\t%s\n", quote(e.piece.Source))
+		fmt.Fprintf(b, ".Lopt_name:\n\t.string\t%s\n", parser.Quote(e.piece.Source))
 	}
 	for _, g := range groups {
 		gs := byGroup[g]
@@ -288,23 +288,4 @@ func prefix(ok bool, p string) string {
 		return p
 	}
 	return ""
-}
-
-// quote writes s as a GNU as string literal.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < 0x20 || c >= 0x7f:
-			fmt.Fprintf(&b, "\\%03o", c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
