@@ -1,0 +1,8 @@
+# Peer case 08: a function without .size.
+# objtool-flags: --stackval
+# objtool-user: f() is missing an ELF size annotation
+	.text
+	.globl	f
+	.type	f, @function	# want "\\[no-size\\]"
+f:
+	ret

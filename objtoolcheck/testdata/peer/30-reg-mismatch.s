@@ -1,0 +1,17 @@
+# Peer case 30: push %rbx on one path, push %rax on the other.
+# objtool-flags: --orc
+# objtool-user: f+0x8: stack state mismatch: reg1[3]=-1+0 reg2[3]=-2-16
+	.text
+	.globl	f
+	.type	f, @function
+f:
+	test	%edi, %edi
+	je	.L1
+	push	%rbx
+	jmp	.L2
+.L1:
+	push	%rax
+.L2:
+	pop	%rbx	# want "\\[stack-mismatch\\]"
+	ret
+	.size	f, .-f
