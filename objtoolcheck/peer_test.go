@@ -70,6 +70,7 @@ var objtoolClasses = []struct {
 	// objtool 6.1 limitations, fatal for the object.
 	{regexp.MustCompile(`^can't find switch jump table$`), notModelled},
 	{regexp.MustCompile(`^can't decode instruction at `), notModelled},
+	{regexp.MustCompile(`can't find starting instruction$`), notModelled},
 }
 
 // classify returns the check ID for objtool's message text, "" if unknown.
