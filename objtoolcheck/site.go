@@ -1,0 +1,3 @@
+package objtoolcheck
+
+func (c *checker) checkSites() {}
