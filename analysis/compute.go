@@ -279,7 +279,11 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			continue
 		case x86.Jmp:
 			if tgt, ok := directTarget(f, i, ops[:0]); ok {
-				if k, _ := x86.Thunk(tgt); k == x86.NotThunk {
+				k, _ := x86.Thunk(tgt)
+				if k == x86.ReturnThunk {
+					continue // a return
+				}
+				if k == x86.NotThunk {
 					if j, ok := labels[tgt]; ok {
 						push(j, s)
 					} else if j, ok := NumericLabel(f, i, tgt); ok {
@@ -720,7 +724,9 @@ func clobber(s *cstate, r x86.Reg) {
 	if r == x86.RBP {
 		s.fpOK, s.fp = false, 0
 	}
-	if r == s.cfa && r != x86.RSP {
+	if r == s.cfa && r != x86.RSP && !s.drapPushed {
+		// (gcc's DRAP register may be reused once it is saved on the
+		// stack: the CFA comes back with its pop.)
 		s.unknown()
 	}
 }

@@ -113,3 +113,10 @@ func IsThunk(sym string) bool {
 	k, _ := x86.Thunk(sym)
 	return k != x86.NotThunk
 }
+
+// IsReturnThunk reports whether sym is the return thunk (a jmp to it is a
+// return).
+func IsReturnThunk(sym string) bool {
+	k, _ := x86.Thunk(sym)
+	return k == x86.ReturnThunk
+}

@@ -42,7 +42,7 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 	for _, cf := range fl.Conflicts {
 		add(cf.At, StackMismatch, "stack state mismatch: %s", mismatch(cf.First, cf.Second))
 	}
-	unreachable, prev := -1, -1
+	unreachable, prev, exempt := -1, -1, false
 	nonStandard := c.ann.nonStandard[fn.Name]
 	var ops [4]parser.Operand
 	for i := fn.Start; i < fn.End; i++ {
@@ -56,12 +56,14 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 		after := prev
 		prev = i
 		if !s.Reached {
-			// Code after a call is left alone: the compiler put it there
-			// because it does not know that the callee never returns
-			// (one this file shows never returns, say), and inline asm is
-			// opaque to it.
-			if unreachable < 0 && !padding(w, cls) && f.Stmts[i].Flags&parser.InlineAsm == 0 &&
-				(after < 0 || x86.Classify(f.Word(after)) != x86.Call) {
+			// A dead run right after a call is left alone: the compiler
+			// put it there because it does not know that the callee never
+			// returns (one this file shows never returns, say). Inline asm
+			// is opaque to the compiler too.
+			if after < 0 || fl.In[after-fn.Start].Reached {
+				exempt = after >= 0 && x86.Classify(f.Word(after)) == x86.Call
+			}
+			if unreachable < 0 && !exempt && !padding(w, cls) && f.Stmts[i].Flags&parser.InlineAsm == 0 {
 				unreachable = i
 			}
 			continue
@@ -73,6 +75,11 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 			continue
 		}
 		os, _ := f.Operands(i, ops[:0])
+		if cls == x86.Jmp {
+			if tgt, ok := analysis.DirectTarget(f, i); ok && analysis.IsReturnThunk(tgt) {
+				cls = x86.Ret
+			}
+		}
 		switch {
 		case cls == x86.Ret:
 			switch {
