@@ -22,6 +22,41 @@ type cstate struct {
 	bpSlot int32 // sp right after "push %rbp" (rbp saved at the top), 0 if none
 	cp     x86.Reg
 	cpOff  int32 // cp = CFA - cpOff
+	// saved[k] is where callee-saved register CalleeSaved[k] was saved,
+	// as an offset from the CFA (negative), or 0 while it holds the
+	// caller's value.
+	saved [len(CalleeSaved)]int32
+	// drapPushed: the CFA register (gcc's DRAP, r10 or r13) was pushed,
+	// so popping it gives the CFA back.
+	drapPushed bool
+}
+
+// CalleeSaved are the registers a function must give back as it got them
+// (the SysV x86-64 ABI's), in the order of FrameState.Saved.
+var CalleeSaved = [...]x86.Reg{x86.RBX, x86.RBP, x86.R12, x86.R13, x86.R14, x86.R15}
+
+func savedIndex(r x86.Reg) int {
+	for k, c := range CalleeSaved {
+		if c == r {
+			return k
+		}
+	}
+	return -1
+}
+
+// save records that r was stored at CFA+off, unless it already was.
+func (s *cstate) save(r x86.Reg, off int32) {
+	if k := savedIndex(r); k >= 0 && s.saved[k] == 0 {
+		s.saved[k] = off
+	}
+}
+
+// restore records that r was loaded from CFA+off: if that is where it was
+// saved, it holds the caller's value again.
+func (s *cstate) restore(r x86.Reg, off int32) {
+	if k := savedIndex(r); k >= 0 && s.saved[k] == off {
+		s.saved[k] = 0
+	}
 }
 
 var entryState = cstate{set: true, cfa: x86.RSP, off: 8, spOK: true, sp: 8}
@@ -36,24 +71,35 @@ func (s cstate) public() StackState {
 func (s *cstate) unknown() { s.cfa, s.off = x86.NoReg, 0 }
 
 // merge merges b into a and reports whether a changed and whether the CFAs
-// conflicted.
-func merge(a *cstate, b cstate) (changed, conflict bool) {
+// conflicted. In strict mode (the validator's) saved registers conflict
+// too, and a conflict leaves a as it was: like objtool, the first state to
+// reach an instruction is the one it keeps.
+func merge(a *cstate, b cstate, strict bool) (changed, conflict bool) {
 	if !a.set {
 		*a = b
 		return true, false
 	}
 	old := *a
+	if strict && a.cfa != x86.NoReg && b.cfa != x86.NoReg && (a.cfa != b.cfa || a.off != b.off || a.saved != b.saved) {
+		return false, true
+	}
 	if a.cfa != b.cfa || a.off != b.off {
 		if a.cfa != x86.NoReg && b.cfa != x86.NoReg {
 			conflict = true
 		}
 		a.unknown()
 	}
+	if a.saved != b.saved {
+		a.saved = [len(CalleeSaved)]int32{}
+	}
 	if a.spOK != b.spOK || a.sp != b.sp {
 		a.spOK, a.sp = false, 0
 	}
 	if a.fpOK != b.fpOK || a.fp != b.fp {
 		a.fpOK, a.fp = false, 0
+	}
+	if a.drapPushed != b.drapPushed {
+		a.drapPushed = false
 	}
 	if a.bpSlot != b.bpSlot {
 		a.bpSlot = 0
@@ -89,7 +135,10 @@ func merge(a *cstate, b cstate) (changed, conflict bool) {
 // reaches, and statements in another section, are Known=false.
 func ComputeStack(f *parser.File, fn Func) (states []StackState, conflicts []int) {
 	info := infoOf(f)
-	cs, conflicts := computeStack(f, fn, info)
+	cs, cfs := computeStack(f, fn, info, false, nil)
+	for _, c := range cfs {
+		conflicts = append(conflicts, c.At)
+	}
 	states = make([]StackState, len(cs))
 	t := newSecTracker(fn.Section)
 	for i := fn.Start; i < fn.End; i++ {
@@ -101,7 +150,13 @@ func ComputeStack(f *parser.File, fn Func) (states []StackState, conflicts []int
 	return states, conflicts
 }
 
-func computeStack(f *parser.File, fn Func, info *fileInfo) ([]cstate, []int) {
+// conflict is a join where two paths disagree: first is the state kept.
+type conflict struct {
+	At            int
+	first, second cstate
+}
+
+func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn map[string]bool) ([]cstate, []conflict) {
 	n := fn.End - fn.Start
 	in := make([]cstate, n)
 	if n == 0 {
@@ -122,16 +177,17 @@ func computeStack(f *parser.File, fn Func, info *fileInfo) ([]cstate, []int) {
 	var (
 		work      []int
 		inWork    = make([]bool, n)
-		conflicts []int
+		conflicts []conflict
 	)
 	push := func(i int, s cstate) {
 		if i < fn.Start || i >= fn.End {
 			return
 		}
 		r := i - fn.Start
-		ch, cf := merge(&in[r], s)
+		first := in[r]
+		ch, cf := merge(&in[r], s, strict)
 		if cf {
-			conflicts = append(conflicts, i)
+			conflicts = append(conflicts, conflict{i, first, s})
 		}
 		if ch && !inWork[r] {
 			inWork[r] = true
@@ -146,7 +202,7 @@ func computeStack(f *parser.File, fn Func, info *fileInfo) ([]cstate, []int) {
 	if parent, ok := coldParent(fn.Name); ok {
 		if k, ok := info.byName[parent]; ok && parent != fn.Name && !strings.HasSuffix(parent, ".cold") {
 			pf = info.funcs[k]
-			pin, _ = computeStack(f, pf, info)
+			pin, _ = computeStack(f, pf, info, strict, noreturn)
 			var ops [4]parser.Operand
 			for i := pf.Start; i < pf.End; i++ {
 				if f.Stmts[i].Kind != parser.Instr || !pin[i-pf.Start].set {
@@ -223,8 +279,14 @@ func computeStack(f *parser.File, fn Func, info *fileInfo) ([]cstate, []int) {
 			continue
 		case x86.Jmp:
 			if tgt, ok := directTarget(f, i, ops[:0]); ok {
-				if k, _ := x86.Thunk(tgt); k == x86.NotThunk {
+				k, _ := x86.Thunk(tgt)
+				if k == x86.ReturnThunk {
+					continue // a return
+				}
+				if k == x86.NotThunk {
 					if j, ok := labels[tgt]; ok {
+						push(j, s)
+					} else if j, ok := NumericLabel(f, i, tgt); ok {
 						push(j, s)
 					}
 					continue // a jump inside the function, or a tail call
@@ -240,12 +302,14 @@ func computeStack(f *parser.File, fn Func, info *fileInfo) ([]cstate, []int) {
 			if tgt, ok := directTarget(f, i, ops[:0]); ok {
 				if j, ok := labels[tgt]; ok {
 					push(j, s)
+				} else if j, ok := NumericLabel(f, i, tgt); ok {
+					push(j, s)
 				}
 			}
 			push(i+1, s)
 			continue
 		case x86.Call:
-			if tgt, ok := directTarget(f, i, ops[:0]); ok && (IsNoreturn(tgt) || info.deadEnd[tgt]) {
+			if tgt, ok := directTarget(f, i, ops[:0]); ok && (IsNoreturn(tgt) || info.deadEnd[tgt] || noreturn[tgt]) {
 				continue
 			}
 			if isCallerSaved(s.cp) {
@@ -262,6 +326,30 @@ func computeStack(f *parser.File, fn Func, info *fileInfo) ([]cstate, []int) {
 		push(i+1, s)
 	}
 	return in, conflicts
+}
+
+// NumericLabel resolves a reference to a numeric local label ("1f", "2b")
+// made at statement i to the statement index of the label it names.
+func NumericLabel(f *parser.File, i int, ref string) (int, bool) {
+	n := len(ref)
+	if n < 2 || (ref[n-1] != 'f' && ref[n-1] != 'b') || !isDigits(ref[:n-1]) {
+		return 0, false
+	}
+	name := ref[:n-1]
+	if ref[n-1] == 'b' {
+		for j := i; j >= 0; j-- {
+			if st := &f.Stmts[j]; st.Kind == parser.Label && st.Flags&parser.Numeric != 0 && f.WordIs(j, name) {
+				return j, true
+			}
+		}
+		return 0, false
+	}
+	for j := i + 1; j < len(f.Stmts); j++ {
+		if st := &f.Stmts[j]; st.Kind == parser.Label && st.Flags&parser.Numeric != 0 && f.WordIs(j, name) {
+			return j, true
+		}
+	}
+	return 0, false
 }
 
 // coldParent returns f for "f.cold" and "f.cold.N".
@@ -381,8 +469,14 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 			d = 2
 		}
 		adjust(d)
-		if len(os) == 1 && os[0].Kind == parser.OpReg && os[0].Reg == x86.RBP && s.spOK {
-			s.bpSlot = s.sp
+		if len(os) == 1 && os[0].Kind == parser.OpReg && s.spOK && d == 8 {
+			if os[0].Reg == x86.RBP {
+				s.bpSlot = s.sp
+			}
+			s.save(os[0].Reg, -s.sp)
+		}
+		if len(os) == 1 && os[0].Kind == parser.OpReg && os[0].Reg == s.cfa && s.cfa != x86.RSP && s.cfa != x86.RBP {
+			s.drapPushed = true
 		}
 		return
 	case x86.PushF:
@@ -397,10 +491,17 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		if strings.HasSuffix(w, "w") {
 			d = 2
 		}
+		if s.spOK && d == 8 {
+			s.restore(dst, -s.sp)
+		}
 		adjust(-d)
-		if dst == x86.RBP {
+		switch {
+		case dst == x86.RBP:
 			popBP(s)
-		} else if dst != x86.NoReg {
+		case dst == s.cfa && s.drapPushed:
+			// gcc's DRAP epilogue pops the DRAP register it pushed: the
+			// CFA is that register again.
+		case dst != x86.NoReg:
 			clobber(s, dst)
 		}
 		return
@@ -415,6 +516,9 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		s.setSP(s.fp, s.fpOK)
 		if s.cfa == x86.NoReg {
 			return
+		}
+		if s.spOK {
+			s.restore(x86.RBP, -s.sp)
 		}
 		adjust(-8)
 		popBP(s)
@@ -431,14 +535,26 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		}
 		return
 	}
-	if dst == x86.NoReg || nonWriting(w) {
-		return
-	}
 	src := os[0]
 	base := w
 	switch w {
 	case "addq", "subq", "andq", "leaq", "movq":
 		base = w[:len(w)-1]
+	}
+	if base == "mov" && len(os) == 2 {
+		// Callee-saved registers saved to and restored from the frame.
+		if m := os[1]; src.Kind == parser.OpReg && src.Reg.Width() == 64 && m.Kind == parser.OpMem {
+			if off, ok := s.slot(f, m); ok {
+				s.save(src.Reg, off)
+			}
+		} else if src.Kind == parser.OpMem && dst != x86.NoReg {
+			if off, ok := s.slot(f, src); ok {
+				s.restore(dst, off)
+			}
+		}
+	}
+	if dst == x86.NoReg || nonWriting(w) {
+		return
 	}
 	switch {
 	case (base == "add" || base == "sub") && dst == x86.RSP && len(os) == 2:
@@ -455,6 +571,15 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 	case base == "and" && dst == x86.RSP:
 		// Stack realignment: the CFA survives only if it is not rsp-based.
 		s.setSP(0, false)
+		return
+	case base == "lea" && len(os) == 2 && dst == x86.RSP && src.Base == s.cfa && s.cfa != x86.RSP && s.cfa != x86.RBP:
+		// The DRAP epilogue "lea -8(%r10), %rsp": rsp is CFA-based again.
+		if d, ok := dispValue(f, src); ok {
+			s.cfa, s.off = x86.RSP, s.off-d
+			s.spOK, s.sp = true, s.off
+		} else {
+			s.unknown()
+		}
 		return
 	case base == "lea" && len(os) == 2 && (src.Base == x86.RSP || src.Base == x86.RBP):
 		d, ok := dispValue(f, src)
@@ -507,6 +632,19 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 	default:
 		clobber(s, dst)
 	}
+}
+
+// slot returns the CFA-relative offset of a d(%rsp) or d(%rbp) operand.
+func (s *cstate) slot(f *parser.File, m parser.Operand) (int32, bool) {
+	d, ok := dispValue(f, m)
+	switch {
+	case !ok:
+	case m.Base == x86.RSP && s.spOK:
+		return d - s.sp, true
+	case m.Base == x86.RBP && s.fpOK:
+		return d - s.fp, true
+	}
+	return 0, false
 }
 
 // setSP records %rsp as CFA - sp (ok false: unknown); while the CFA is
@@ -586,7 +724,9 @@ func clobber(s *cstate, r x86.Reg) {
 	if r == x86.RBP {
 		s.fpOK, s.fp = false, 0
 	}
-	if r == s.cfa && r != x86.RSP {
+	if r == s.cfa && r != x86.RSP && !s.drapPushed {
+		// (gcc's DRAP register may be reused once it is saved on the
+		// stack: the CFA comes back with its pop.)
 		s.unknown()
 	}
 }

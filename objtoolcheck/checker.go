@@ -2,9 +2,11 @@ package objtoolcheck
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/optpoline/optpoline/analysis"
 	"github.com/optpoline/optpoline/parser"
+	"github.com/optpoline/optpoline/parser/x86"
 )
 
 // checker holds one file's state while its checks run.
@@ -12,11 +14,18 @@ type checker struct {
 	f        *parser.File
 	cfg      *Config
 	funcs    []analysis.Func
+	byName   map[string]int // function name → index in funcs
+	labels   map[string]int // non-numeric label → statement
+	noreturn map[string]bool
+	deadCall map[int]bool // calls known not to return, by statement
+	ann      annotations
+	sec      []string // section of each statement (before it runs)
+	inFunc   []bool   // statement lies in a function's own section range
 	findings []Finding
 }
 
 func newChecker(f *parser.File, cfg *Config) *checker {
-	return &checker{f: f, cfg: cfg}
+	return &checker{f: f, cfg: cfg, byName: map[string]int{}, labels: map[string]int{}, noreturn: map[string]bool{}, deadCall: map[int]bool{}}
 }
 
 // report records a finding at statement i.
@@ -31,7 +40,7 @@ func (c *checker) report(i int, fn string, id, format string, args ...any) {
 	st := &c.f.Stmts[i]
 	off := st.Pos
 	if st.WordLen > 0 {
-		off = st.Pos + uint32(st.WordOff)
+		off += uint32(st.WordOff)
 	}
 	p := c.f.Position(off)
 	c.findings = append(c.findings, Finding{
@@ -41,5 +50,156 @@ func (c *checker) report(i int, fn string, id, format string, args ...any) {
 }
 
 func (c *checker) run() {
-	c.funcs, _ = analysis.Funcs(c.f)
+	f := c.f
+	c.funcs, _ = analysis.Funcs(f)
+	for k, fn := range c.funcs {
+		c.byName[fn.Name] = k
+	}
+	c.sec = make([]string, len(f.Stmts))
+	var ss parser.SectionState
+	for i := range f.Stmts {
+		c.sec[i] = ss.Current()
+		ss.Step(f, i)
+		if st := &f.Stmts[i]; st.Kind == parser.Label && st.Flags&parser.Numeric == 0 {
+			if _, dup := c.labels[f.Word(i)]; !dup {
+				c.labels[f.Word(i)] = i
+			}
+		}
+	}
+	for _, s := range c.cfg.Noreturn {
+		c.noreturn[s] = true
+	}
+	c.ann = c.readAnnotations()
+	c.inferNoreturn()
+
+	c.inFunc = make([]bool, len(f.Stmts))
+	for _, fn := range c.funcs {
+		fl := analysis.ComputeFlow(f, fn, c.noreturn)
+		for i := fn.Start; i < fn.End; i++ {
+			if fl.Own[i-fn.Start] {
+				c.inFunc[i] = true
+			}
+		}
+		c.checkFunc(fl)
+	}
+	c.checkLoose()
+	c.checkBranches()
+	c.checkAnnotations()
+	c.checkSections()
+	c.checkCFIBalance()
+	c.checkSizes()
+	c.checkSites()
 }
+
+// compilerOutput reports whether f was written by a compiler (.ident).
+func (c *checker) compilerOutput() bool {
+	for i := range c.f.Stmts {
+		if c.f.Stmts[i].Kind == parser.Directive && c.f.WordIs(i, ".ident") {
+			return true
+		}
+	}
+	return false
+}
+
+// inferNoreturn learns, from compiler output, the functions that never
+// return: a compiler never lets a function run off its end, so a direct
+// call that is a function's last instruction is a call to a noreturn
+// function (a project's own "die", say). Hand-written assembly gets no
+// such benefit of the doubt.
+func (c *checker) inferNoreturn() {
+	if !c.compilerOutput() {
+		return
+	}
+	for _, fn := range c.funcs {
+		last := c.lastInstr(fn)
+		if last < 0 || x86.Classify(c.f.Word(last)) != x86.Call {
+			continue
+		}
+		c.deadCall[last] = true
+		// A named callee never returns anywhere; a thunk or optpoline's
+		// stub only stands for this one call's target.
+		if tgt, ok := analysis.DirectTarget(c.f, last); ok && !analysis.IsThunk(tgt) && !strings.HasPrefix(tgt, "optpoline.") {
+			c.noreturn[tgt] = true
+		}
+	}
+}
+
+// lastInstr is the last instruction of fn in its own section, -1 if none.
+func (c *checker) lastInstr(fn analysis.Func) int {
+	for i := fn.End - 1; i >= fn.Start; i-- {
+		if c.f.Stmts[i].Kind == parser.Instr && c.sec[i] == fn.Section {
+			return i
+		}
+	}
+	return -1
+}
+
+// deadEnd reports whether execution never continues past instruction i.
+func (c *checker) deadEnd(i int) bool {
+	w := c.f.Word(i)
+	switch x86.Classify(w) {
+	case x86.Ret, x86.FarRet, x86.IRet, x86.FarJmp, x86.Jmp:
+		return true
+	case x86.Call:
+		if c.deadCall[i] {
+			return true
+		}
+		tgt, ok := analysis.DirectTarget(c.f, i)
+		return ok && (analysis.NeverReturns(c.f, tgt) || c.noreturn[tgt])
+	case x86.Trap:
+		return strings.HasPrefix(w, "ud")
+	}
+	return false
+}
+
+// nextInstr is the first instruction after i in the same section, skipping
+// labels and directives that emit nothing; -1 if data or the end of the
+// section comes first.
+func (c *checker) nextInstr(i int) int {
+	for j := i + 1; j < len(c.f.Stmts); j++ {
+		st := &c.f.Stmts[j]
+		if c.sec[j] != c.sec[i] {
+			return -1
+		}
+		switch st.Kind {
+		case parser.Instr, parser.Prefix:
+			return j
+		case parser.Directive:
+			if !silent(c.f.Word(j)) {
+				return -1
+			}
+		}
+	}
+	return -1
+}
+
+// silent reports whether a directive emits no bytes in the current section.
+func silent(w string) bool {
+	if strings.HasPrefix(w, ".cfi_") || strings.HasPrefix(w, ".loc") {
+		return true
+	}
+	switch w {
+	case ".type", ".size", ".globl", ".global", ".local", ".weak", ".hidden", ".protected",
+		".internal", ".file", ".ident", ".set", ".equ", ".p2align", ".balign", ".align",
+		".pushsection", ".popsection", ".section", ".previous", ".text", ".data", ".bss",
+		".uleb128", ".sleb128", ".symver", ".reloc":
+		// Alignment emits nops in code, which are harmless here; the
+		// section directives are caught by the section test in nextInstr.
+		return true
+	}
+	return false
+}
+
+// funcName is the function statement i belongs to, "" if none.
+func (c *checker) funcName(i int) string {
+	for _, fn := range c.funcs {
+		if i >= fn.Start && i < fn.End && c.sec[i] == fn.Section {
+			return fn.Name
+		}
+	}
+	return ""
+}
+
+// isThunkBody reports whether fn is a retpoline or return thunk's body
+// (speculation traps, written to be exempt from these rules).
+func isThunkBody(fn analysis.Func) bool { return analysis.IsThunk(fn.Name) }

@@ -35,7 +35,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"markup", "rewrite indirect calls in assembly files into promoted sites", runMarkup},
-		{"check", "validate assembly files (objtool-class checks)", notYet("check", 5)},
+		{"check", "validate assembly files (objtool-class checks)", runCheck},
 		{"cc", "drop-in compiler wrapper: compile, mark up, assemble", notYet("cc", 6)},
 		{"profile", "read, merge and export run-time profiles", notYet("profile", 8)},
 		{"demo", "build a bundled program several ways and show the gain", runDemo},

@@ -1,0 +1,204 @@
+package objtoolcheck
+
+import (
+	"strings"
+
+	"github.com/optpoline/optpoline/analysis"
+	"github.com/optpoline/optpoline/parser"
+	"github.com/optpoline/optpoline/parser/x86"
+)
+
+// checkBranches runs the per-instruction branch checks on all code:
+// bad-jump, retpoline, rethunk and sls.
+func (c *checker) checkBranches() {
+	f := c.f
+	var ops [2]parser.Operand
+	for i := range f.Stmts {
+		st := &f.Stmts[i]
+		if st.Kind != parser.Instr {
+			continue
+		}
+		w := f.Word(i)
+		cls := x86.Classify(w)
+		switch cls {
+		case x86.Jmp, x86.Jcc, x86.Loop, x86.Call, x86.Ret:
+		default:
+			continue
+		}
+		if c.inThunk(i) {
+			continue
+		}
+		os, err := f.Operands(i, ops[:0])
+		if err != nil {
+			continue
+		}
+		indirect := len(os) == 1 && os[0].Indirect
+		switch {
+		case cls == x86.Ret:
+			if c.cfg.on(Rethunk) && !c.ann.retpolineSafe[i] {
+				c.report(i, c.funcName(i), Rethunk, "'naked' return found in RETHUNK build")
+			}
+			c.checkSLS(i, "ret")
+		case indirect:
+			if c.cfg.on(Retpoline) && !c.ann.retpolineSafe[i] && !(c.cfg.Kernel && c.sec[i] == ".init.text") {
+				kind := "call"
+				if cls != x86.Call {
+					kind = "jump"
+				}
+				c.report(i, c.funcName(i), Retpoline, "indirect %s found in RETPOLINE build", kind)
+			}
+			if cls == x86.Jmp {
+				c.checkSLS(i, "indirect jump")
+			}
+		case cls != x86.Call:
+			c.checkJumpTarget(i, os)
+		}
+	}
+}
+
+// checkSLS wants an int3 right after a ret or indirect jmp.
+func (c *checker) checkSLS(i int, what string) {
+	if !c.cfg.on(SLS) {
+		return
+	}
+	if j := c.nextInstr(i); j >= 0 && c.f.Stmts[j].Kind == parser.Instr && c.f.WordIs(j, "int3") {
+		return
+	}
+	c.report(i, c.funcName(i), SLS, "missing int3 after %s", what)
+}
+
+// checkJumpTarget checks a direct jmp/jcc: a local label must exist, must
+// be followed by an instruction, and must be named without an offset.
+func (c *checker) checkJumpTarget(i int, os []parser.Operand) {
+	f := c.f
+	if len(os) != 1 || os[0].Kind != parser.OpExpr {
+		return
+	}
+	r, ok := f.SymRef(os[0].Expr)
+	if !ok {
+		return
+	}
+	j, local := c.labels[r.Sym]
+	if !local {
+		if k, ok := analysis.NumericLabel(f, i, r.Sym); ok {
+			j, local = k, true
+		}
+	}
+	switch {
+	case !local && (strings.HasPrefix(r.Sym, ".L") || isNumericRef(r.Sym)):
+		c.report(i, c.funcName(i), BadJump, "can't find jump dest: %s is not defined", r.Sym)
+	case !local:
+		// An external symbol: a tail call.
+	case r.Addend != "":
+		c.report(i, c.funcName(i), BadJump, "can't find jump dest instruction at %s%s: a jump into the middle of an instruction", r.Sym, r.Addend)
+	default:
+		if c.labelsData(j) {
+			c.report(i, c.funcName(i), BadJump, "can't find jump dest instruction at %s: it labels data, not code", r.Sym)
+		}
+	}
+}
+
+func isNumericRef(s string) bool {
+	n := len(s)
+	if n < 2 || (s[n-1] != 'f' && s[n-1] != 'b') {
+		return false
+	}
+	for _, ch := range s[:n-1] {
+		if ch < '0' || ch > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// labelTarget is the instruction label j names: the next instruction in
+// its section, skipping other labels and silent directives; -1 if data
+// or the end of the section comes first.
+func (c *checker) labelTarget(j int) int {
+	for k := j + 1; k < len(c.f.Stmts); k++ {
+		if c.sec[k] != c.sec[j] {
+			return -1
+		}
+		switch c.f.Stmts[k].Kind {
+		case parser.Instr, parser.Prefix:
+			return k
+		case parser.Directive:
+			w := c.f.Word(k)
+			if !silent(w) || w == ".section" || w == ".pushsection" || w == ".popsection" || w == ".previous" || w == ".text" || w == ".data" {
+				// Alignment is fine (padding before a loop head), a
+				// section change is not.
+				if w != ".p2align" && w != ".balign" && w != ".align" {
+					return -1
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// labelsData reports whether label j is followed, in its section, by data
+// rather than an instruction.
+func (c *checker) labelsData(j int) bool {
+	for k := j + 1; k < len(c.f.Stmts) && c.sec[k] == c.sec[j]; k++ {
+		switch c.f.Stmts[k].Kind {
+		case parser.Instr, parser.Prefix:
+			return false
+		case parser.Directive:
+			if dataDirective(c.f.Word(k)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func dataDirective(w string) bool {
+	switch w {
+	case ".byte", ".short", ".value", ".word", ".hword", ".2byte", ".long", ".int", ".4byte",
+		".quad", ".8byte", ".octa", ".zero", ".skip", ".space", ".string", ".asciz", ".ascii",
+		".float", ".single", ".double", ".fill", ".incbin", ".uleb128", ".sleb128":
+		return true
+	}
+	return false
+}
+
+// inThunk reports whether statement i is inside a retpoline thunk body.
+func (c *checker) inThunk(i int) bool {
+	for _, fn := range c.funcs {
+		if i >= fn.Start && i < fn.End && isThunkBody(fn) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkLoose checks code outside every function for reachability: after
+// a dead end, code no label introduces runs nowhere. Inline asm and
+// optpoline's own sections are left alone.
+func (c *checker) checkLoose() {
+	f := c.f
+	dead := false
+	prevSec := ""
+	for i := range f.Stmts {
+		st := &f.Stmts[i]
+		if c.sec[i] != prevSec {
+			dead, prevSec = false, c.sec[i]
+		}
+		switch st.Kind {
+		case parser.Label:
+			dead = false
+		case parser.Instr:
+			if c.inFunc[i] || st.Flags&parser.InlineAsm != 0 || strings.HasPrefix(c.sec[i], ".text.optpoline") {
+				dead = false
+				continue
+			}
+			w := f.Word(i)
+			if dead && !padding(w, x86.Classify(w)) {
+				c.report(i, "", Unreachable, "unreachable instruction (no label or function leads here)")
+				dead = false
+				continue
+			}
+			dead = c.deadEnd(i)
+		}
+	}
+}

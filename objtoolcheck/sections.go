@@ -1,0 +1,103 @@
+package objtoolcheck
+
+import (
+	"strings"
+
+	"github.com/optpoline/optpoline/parser"
+)
+
+// checkSections checks the section stack, and that instructions go only to
+// executable sections.
+func (c *checker) checkSections() {
+	f := c.f
+	var (
+		ss     parser.SectionState
+		pushes []int
+		exec   = map[string]bool{}
+		warned = map[string]bool{}
+	)
+	for i := range f.Stmts {
+		st := &f.Stmts[i]
+		if st.Kind == parser.Directive {
+			switch w := f.Word(i); w {
+			case ".pushsection", ".section":
+				if sa, err := parser.ParseSectionArgs(f.Args(i), w == ".pushsection"); err == nil && sa.Flags != "" {
+					exec[sa.Name] = strings.Contains(sa.Flags, "x")
+				}
+				if w == ".pushsection" {
+					pushes = append(pushes, i)
+				}
+			case ".popsection":
+				if len(pushes) == 0 {
+					c.report(i, c.funcName(i), Sections, ".popsection without .pushsection")
+					continue // Step would fail the same way
+				}
+				pushes = pushes[:len(pushes)-1]
+			case ".previous":
+				// as accepts .previous even with no previous section
+				// (it swaps with ""); code after it goes nowhere useful.
+			}
+			ss.Step(f, i)
+			continue
+		}
+		if st.Kind != parser.Instr && st.Kind != parser.Prefix {
+			continue
+		}
+		sec := ss.Current()
+		x, declared := exec[sec]
+		if !declared {
+			x = textName(sec)
+		}
+		if !x && !warned[sec] {
+			warned[sec] = true
+			name := sec
+			if name == "" {
+				name = "(no section: as puts it in .text)"
+				if st.Flags&parser.InlineAsm != 0 {
+					continue
+				}
+				c.report(i, c.funcName(i), Sections, "instruction before any section directive %s", name)
+				continue
+			}
+			c.report(i, c.funcName(i), Sections, "instruction in non-executable section %s", name)
+		}
+	}
+	for _, i := range pushes {
+		c.report(i, c.funcName(i), Sections, ".pushsection without .popsection")
+	}
+}
+
+// textName reports whether a section named so is code by its name alone
+// (as gives these "ax" by default, and compilers use them without flags).
+func textName(s string) bool {
+	return s == ".text" || strings.HasPrefix(s, ".text.") || strings.HasSuffix(s, ".text") ||
+		s == ".init" || s == ".fini" || strings.HasPrefix(s, ".gnu.linkonce.t.") ||
+		s == ".fixup" || s == ".altinstr_replacement"
+}
+
+// checkSizes checks that every function symbol has a .size, in the
+// section of its label.
+func (c *checker) checkSizes() {
+	f := c.f
+	sized := map[string]int{}
+	var buf [2]parser.Span
+	for i := range f.Stmts {
+		if f.Stmts[i].Kind == parser.Directive && f.WordIs(i, ".size") {
+			if args := f.SplitArgs(i, buf[:0]); len(args) >= 1 {
+				sized[strings.TrimSpace(string(f.Src[args[0].Pos:args[0].End]))] = i
+			}
+		}
+	}
+	for _, fn := range c.funcs {
+		if isThunkBody(fn) {
+			continue // gcc writes its thunks (comdat) without .size
+		}
+		j, ok := sized[fn.Name]
+		switch {
+		case !ok:
+			c.report(fn.Label, fn.Name, NoSize, "%s() is missing an ELF size annotation (.size %s, .-%s)", fn.Name, fn.Name, fn.Name)
+		case c.sec[j] != fn.Section:
+			c.report(j, fn.Name, Sections, ".size %s is in section %s, its label in %s", fn.Name, c.sec[j], fn.Section)
+		}
+	}
+}
