@@ -8,7 +8,7 @@ f:
 	test	%edi, %edi
 	je	.L1
 	push	%rbx
-.L1:
-	mov	%rdi, %rax	# want "\\[stack-mismatch\\]"
+.L1:		# want "\\[stack-mismatch\\]"
+	mov	%rdi, %rax
 	ret
 	.size	f, .-f

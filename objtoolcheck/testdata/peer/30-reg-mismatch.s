@@ -11,7 +11,7 @@ f:
 	jmp	.L2
 .L1:
 	push	%rax
-.L2:
-	pop	%rbx	# want "\\[stack-mismatch\\]"
+.L2:		# want "\\[stack-mismatch\\]"
+	pop	%rbx
 	ret
 	.size	f, .-f

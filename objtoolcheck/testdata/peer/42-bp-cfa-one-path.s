@@ -9,7 +9,7 @@ f:
 	test	%edi, %edi
 	je	.L1
 	mov	%rsp, %rbp
-.L1:
-	pop	%rbp	# want "\\[stack-mismatch\\]"
+.L1:		# want "\\[stack-mismatch\\]"
+	pop	%rbp
 	ret
 	.size	f, .-f
