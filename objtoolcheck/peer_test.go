@@ -8,12 +8,14 @@ package objtoolcheck_test
 // to document where the two differ.
 //
 // The rule: every finding objtool reports, we report with the same check ID
-// in the same function (and, in the hand-written cases, on the same .s
-// line), unless knownDifferences lists it with a reason. Our extra findings
-// are allowed only for our own checks (oursOnly), in hand-written cases
-// where objtool is known to suppress findings (objtoolSuppresses), and in
-// mutants (where objtool stops at a function's first warning); in the
-// hand-written cases every finding of ours is also asserted by # want.
+// in the same function (and, in the hand-written cases, at the same address:
+// the .s line addr2line gives for objtool's offset), unless knownDifferences
+// lists it with a reason. Our extra findings are allowed only for our own
+// checks (oursOnly), in hand-written cases where objtool is known to
+// suppress findings (objtoolSuppresses: one warning per function,
+// unreachable instructions only when nothing else warned), and in mutants;
+// in the hand-written cases every finding of ours is also asserted by
+// # want, so an extra is always a deliberate one.
 
 import (
 	"bufio"
