@@ -39,6 +39,14 @@ type mutation struct {
 
 var orcFlags, retpolineFlags = []string{"--orc"}, []string{"--retpoline"}
 
+// baseModes are the objtool modes the unmodified units are checked in.
+// Under --orc both sides must report nothing but corpusBaseline; in the
+// build modes (indirect branches, bare rets, SLS) objtool's findings are
+// many and real, and each must be ours at the same address.
+var baseModes = [][]string{orcFlags, retpolineFlags, {"--retpoline", "--rethunk"}, {"--sls"}}
+
+func mode(flags []string) string { return strings.Join(flags, " ") }
+
 var mutations = []mutation{
 	// A lost pop: the frame is not restored at ret (or paths disagree).
 	{"delpop", orcFlags, insnsNamed("pop", "popq"), deleteLine},
@@ -116,6 +124,10 @@ var (
 	typeRE    = regexp.MustCompile(`^\s*\.type\s+("?[^\s,"]+"?)\s*,\s*@function`)
 	sectionRE = regexp.MustCompile(`^\s*\.section\s+"?([^\s,"]+)`)
 )
+
+// lineMarkerRE matches the preprocessor line markers gcc leaves around
+// inline asm, which GNU as takes for line directives.
+var lineMarkerRE = regexp.MustCompile(`^#\s*[0-9]+\s+"`)
 
 // mnemonic returns the instruction on an instruction line and its operands.
 func mnemonic(line string) (op, args string, ok bool) {
@@ -309,11 +321,11 @@ func TestPeerMutants(t *testing.T) {
 		t.Fatalf("no %s units in the corpus", mutantConfig)
 	}
 	cfgs := map[string]objtoolcheck.Config{}
-	for _, fl := range [][]string{orcFlags, retpolineFlags} {
-		cfgs[fl[0]] = configFor(t, fl)
+	for _, fl := range baseModes {
+		cfgs[mode(fl)] = configFor(t, fl)
 	}
 
-	// The unmodified units, in both modes.
+	// The unmodified units, in every mode.
 	var base []*corpusRun
 	for _, u := range units {
 		b, err := os.ReadFile(u.Path)
@@ -322,21 +334,53 @@ func TestPeerMutants(t *testing.T) {
 		}
 		var lines []string
 		for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
-			// GNU as 2.40 does not know clang's address-significance tables.
-			if t := strings.TrimSpace(l); !strings.HasPrefix(t, ".addrsig") {
-				lines = append(lines, l)
+			switch {
+			case strings.HasPrefix(strings.TrimSpace(l), ".addrsig"):
+				// GNU as 2.40 does not know clang's address-significance tables.
+				continue
+			case lineMarkerRE.MatchString(l):
+				// gcc's "# 17 "x.c" 1" around inline asm sets as's line
+				// numbers; keep the line, but as a plain comment.
+				l = "#-" + l[1:]
 			}
+			lines = append(lines, l)
 		}
-		for _, fl := range [][]string{orcFlags, retpolineFlags} {
+		for _, fl := range baseModes {
 			base = append(base, &corpusRun{name: u.Name, unit: u.Name, flags: fl, lines: lines, funcs: parseFuncs(lines)})
 		}
 	}
 	runAll(t, user, base, cfgs)
 	baseOf := map[string]*corpusRun{} // unit + mode
-	var fails []string
+	var fails, extras []string
+	type count struct{ objtool, ours, matched int }
+	byMode := map[string]*count{}
 	for _, r := range base {
-		baseOf[r.unit+" "+r.flags[0]] = r
-		if r.flags[0] != "--orc" {
+		baseOf[r.unit+" "+mode(r.flags)] = r
+		if mode(r.flags) != "--orc" {
+			// Build modes: objtool's findings ⊆ ours, at the same address.
+			n := byMode[mode(r.flags)]
+			if n == nil {
+				n = &count{}
+				byMode[mode(r.flags)] = n
+			}
+			pair, used := match(r.theirs, r.ours, insnLine([]byte(strings.Join(r.lines, "\n"))))
+			name := "base" + strings.ReplaceAll(mode(r.flags), " --", "-")[1:] + "/" + r.unit
+			n.objtool += len(r.theirs)
+			n.ours += len(r.ours)
+			for i, o := range r.theirs {
+				if pair[i] >= 0 {
+					n.matched++
+				} else if reason, ok := knownDiff(name, o.ID); ok {
+					extras = append(extras, fmt.Sprintf("known   %s: objtool: %s (%s)", name, o, reason))
+				} else {
+					fails = append(fails, fmt.Sprintf("MISSED  %s: objtool: %s in %s; ours: %s", name, o, o.Func, oursSummary(r.ours)))
+				}
+			}
+			for j, f := range r.ours {
+				if !used[j] {
+					extras = append(extras, fmt.Sprintf("ours    %s:%d: %s [%s] in %s", name, f.Line, f.Message, f.ID, f.Function))
+				}
+			}
 			continue
 		}
 		// No finding on unmodified compiler output but the listed ones.
@@ -364,7 +408,7 @@ func TestPeerMutants(t *testing.T) {
 	for _, m := range mutations {
 		var cands []*corpusRun
 		for _, b := range base {
-			if b.flags[0] != m.flags[0] {
+			if mode(b.flags) != mode(m.flags) {
 				continue
 			}
 			warned := map[string]bool{}
@@ -399,7 +443,7 @@ func TestPeerMutants(t *testing.T) {
 			st[r.kind] = s
 		}
 		s.mutants++
-		b := baseOf[r.unit+" "+r.flags[0]]
+		b := baseOf[r.unit+" "+mode(r.flags)]
 		// Only what the mutation added counts: objtool's baseline findings
 		// are the corpusBaseline's business.
 		left := countTheirs(b.theirs)
@@ -460,6 +504,16 @@ func TestPeerMutants(t *testing.T) {
 			fmt.Fprintf(&tab, "%-9s %7d %7d %7d %7d %7d %7d\n", m.kind, s.mutants, s.objtool, s.ours, s.both, s.missed, s.known)
 		}
 	}
+	var btab strings.Builder
+	fmt.Fprintf(&btab, "%-22s %8s %8s %8s\n", "mode", "objtool", "ours", "matched")
+	for _, fl := range baseModes[1:] {
+		n := byMode[mode(fl)]
+		fmt.Fprintf(&btab, "%-22s %8d %8d %8d\n", mode(fl), n.objtool, n.ours, n.matched)
+	}
+	t.Logf("the unmodified %s corpus in objtool's build modes (findings):\n%s", mutantConfig, btab.String())
+	if len(extras) > 0 {
+		t.Logf("build-mode findings on the unmodified corpus only we report, or known differences:\n%s", strings.Join(extras, "\n"))
+	}
 	t.Logf("mutants of the %s corpus (objtool/ours: mutants where the side reports a new finding; "+
 		"missed: objtool reports one we do not):\n%s", mutantConfig, tab.String())
 	t.Logf("mutants objtool-user finds nothing new in (it reports one warning per function, and "+
@@ -511,7 +565,7 @@ func runAll(t *testing.T, user string, runs []*corpusRun, cfgs map[string]objtoo
 			runs[i].err = err
 			return
 		}
-		runs[i].run(user, dir, cfgs[runs[i].flags[0]])
+		runs[i].run(user, dir, cfgs[mode(runs[i].flags)])
 		os.RemoveAll(dir)
 	})
 	for _, r := range runs {

@@ -202,7 +202,7 @@ func (f objtoolFinding) String() string {
 
 var (
 	warnRE    = regexp.MustCompile(`^(\S+): warning: objtool: (.*)$`)
-	funcOffRE = regexp.MustCompile(`^(\S+)\+0x([0-9a-f]+) \((\S+)\+0x([0-9a-f]+)\): (.*)$`)
+	funcOffRE = regexp.MustCompile(`^(\S+)\+0x([0-9a-f]+) \((.+?)\+0x([0-9a-f]+)\): (.*)$`)
 	secOffRE  = regexp.MustCompile(`^(\.\S*)\+0x([0-9a-f]+): (.*)$`)
 	fallRE    = regexp.MustCompile(`^(\S+)\(\) (falls through to next function \S+\(\)|is missing an ELF size annotation)$`)
 	endRE     = regexp.MustCompile(`^(\S+): (unexpected end of section)$`)
@@ -275,9 +275,10 @@ func runObjtool(bin string, flags []string, src, dir string) ([]objtoolFinding, 
 		}
 		for i, l := range lines {
 			l, _, _ = strings.Cut(l, " (discriminator")
-			n, err := strconv.Atoi(l[strings.LastIndexByte(l, ':')+1:])
-			if err != nil || n == 0 {
-				return nil, fmt.Errorf("addr2line %s: no line in %q", strings.Join(args, " "), l)
+			k := strings.LastIndexByte(l, ':')
+			n, err := strconv.Atoi(l[k+1:])
+			if err != nil || n == 0 || k < 0 || filepath.Base(l[:k]) != filepath.Base(src) {
+				return nil, fmt.Errorf("addr2line %s: no line of %s in %q", strings.Join(args, " "), src, l)
 			}
 			fs[as[i].i].Line = n
 		}
