@@ -433,7 +433,7 @@ func TestPeerMutants(t *testing.T) {
 	}
 	runAll(t, user, muts, cfgs)
 
-	type stats struct{ mutants, objtool, ours, both, missed, known int }
+	type stats struct{ mutants, objtool, ours, both, missed, known, addr, addrOf int }
 	st := map[string]*stats{}
 	var report, silent []string
 	for _, r := range muts {
@@ -473,10 +473,21 @@ func TestPeerMutants(t *testing.T) {
 			s.both++
 		}
 		pair, _ := match(added, r.ours, nil)
+		pairAt, _ := match(added, r.ours, insnLine([]byte(strings.Join(r.lines, "\n"))))
 		missed, known := false, false
 		for i, o := range added {
 			switch {
 			case pair[i] >= 0:
+				// Informational: objtool's walk order may pick another
+				// instruction of the same problem than ours.
+				if o.Line > 0 {
+					s.addrOf++
+					if pairAt[i] >= 0 {
+						s.addr++
+					} else {
+						report = append(report, fmt.Sprintf("addr    %s: objtool: %s; ours at line %d", r.name, o, r.ours[pair[i]].Line))
+					}
+				}
 			case o.ID == "":
 				fails = append(fails, fmt.Sprintf("%s: unclassified objtool message %q: add it to objtoolClasses", r.name, o.Text))
 				missed = true
@@ -498,10 +509,10 @@ func TestPeerMutants(t *testing.T) {
 	}
 
 	var tab strings.Builder
-	fmt.Fprintf(&tab, "%-9s %7s %7s %7s %7s %7s %7s\n", "kind", "mutants", "objtool", "ours", "both", "missed", "known")
+	fmt.Fprintf(&tab, "%-9s %7s %7s %7s %7s %7s %7s %9s\n", "kind", "mutants", "objtool", "ours", "both", "missed", "known", "same addr")
 	for _, m := range mutations {
 		if s := st[m.kind]; s != nil {
-			fmt.Fprintf(&tab, "%-9s %7d %7d %7d %7d %7d %7d\n", m.kind, s.mutants, s.objtool, s.ours, s.both, s.missed, s.known)
+			fmt.Fprintf(&tab, "%-9s %7d %7d %7d %7d %7d %7d %5d/%-3d\n", m.kind, s.mutants, s.objtool, s.ours, s.both, s.missed, s.known, s.addr, s.addrOf)
 		}
 	}
 	var btab strings.Builder
@@ -515,12 +526,13 @@ func TestPeerMutants(t *testing.T) {
 		t.Logf("build-mode findings on the unmodified corpus only we report, or known differences:\n%s", strings.Join(extras, "\n"))
 	}
 	t.Logf("mutants of the %s corpus (objtool/ours: mutants where the side reports a new finding; "+
-		"missed: objtool reports one we do not):\n%s", mutantConfig, tab.String())
+		"missed: objtool reports one we do not; same addr: matched findings with an offset that ours has at the same instruction):\n%s", mutantConfig, tab.String())
 	t.Logf("mutants objtool-user finds nothing new in (it reports one warning per function, and "+
 		"unreachable instructions only when nothing else warned):\n%s", strings.Join(silent, "\n"))
 	if len(report) > 0 {
 		sort.Strings(report)
-		t.Logf("mutants where objtool-user reports what we do not:\n%s", strings.Join(report, "\n"))
+		t.Logf("mutants where objtool-user reports what we do not (MISSED), known differences, and matches at "+
+			"another instruction (addr):\n%s", strings.Join(report, "\n"))
 	}
 	for _, f := range fails {
 		t.Error(f)
