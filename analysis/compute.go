@@ -135,7 +135,7 @@ func merge(a *cstate, b cstate, strict bool) (changed, conflict bool) {
 // reaches, and statements in another section, are Known=false.
 func ComputeStack(f *parser.File, fn Func) (states []StackState, conflicts []int) {
 	info := infoOf(f)
-	cs, cfs := computeStack(f, fn, info, false, nil)
+	cs, cfs, _ := computeStack(f, fn, info, false, nil)
 	for _, c := range cfs {
 		conflicts = append(conflicts, c.At)
 	}
@@ -156,11 +156,13 @@ type conflict struct {
 	first, second cstate
 }
 
-func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn map[string]bool) ([]cstate, []conflict) {
+// The third result says fn has address-taken labels (its indirect jumps
+// dispatch).
+func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn map[string]bool) ([]cstate, []conflict, bool) {
 	n := fn.End - fn.Start
 	in := make([]cstate, n)
 	if n == 0 {
-		return in, nil
+		return in, nil, false
 	}
 	labels := funcLabels(f, fn)
 	// Targets of the function's indirect jumps: its address-taken labels
@@ -202,7 +204,7 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 	if parent, ok := coldParent(fn.Name); ok {
 		if k, ok := info.byName[parent]; ok && parent != fn.Name && !strings.HasSuffix(parent, ".cold") {
 			pf = info.funcs[k]
-			pin, _ = computeStack(f, pf, info, strict, noreturn)
+			pin, _, _ = computeStack(f, pf, info, strict, noreturn)
 			var ops [4]parser.Operand
 			for i := pf.Start; i < pf.End; i++ {
 				if f.Stmts[i].Kind != parser.Instr || !pin[i-pf.Start].set {
@@ -325,7 +327,7 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 		transfer(f, i, w, os, &s)
 		push(i+1, s)
 	}
-	return in, conflicts
+	return in, conflicts, len(tableTargets) > 0
 }
 
 // NumericLabel resolves a reference to a numeric local label ("1f", "2b")

@@ -164,12 +164,7 @@ func dataDirective(w string) bool {
 
 // inThunk reports whether statement i is inside a retpoline thunk body.
 func (c *checker) inThunk(i int) bool {
-	for _, fn := range c.funcs {
-		if i >= fn.Start && i < fn.End && isThunkBody(fn) {
-			return true
-		}
-	}
-	return false
+	return c.owner[i] >= 0 && isThunkBody(c.funcs[c.owner[i]])
 }
 
 // checkLoose checks code outside every function for reachability: after
@@ -188,7 +183,7 @@ func (c *checker) checkLoose() {
 		case parser.Label:
 			dead = false
 		case parser.Instr:
-			if c.inFunc[i] || st.Flags&parser.InlineAsm != 0 || strings.HasPrefix(c.sec[i], ".text.optpoline") {
+			if c.owner[i] >= 0 || st.Flags&parser.InlineAsm != 0 || strings.HasPrefix(c.sec[i], ".text.optpoline") {
 				dead = false
 				continue
 			}

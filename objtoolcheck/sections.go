@@ -15,14 +15,19 @@ func (c *checker) checkSections() {
 		pushes []int
 		exec   = map[string]bool{}
 		warned = map[string]bool{}
+		buf    [3]parser.Span
 	)
 	for i := range f.Stmts {
 		st := &f.Stmts[i]
 		if st.Kind == parser.Directive {
 			switch w := f.Word(i); w {
 			case ".pushsection", ".section":
-				if sa, err := parser.ParseSectionArgs(f.Args(i), w == ".pushsection"); err == nil && sa.Flags != "" {
-					exec[sa.Name] = strings.Contains(sa.Flags, "x")
+				if args := f.SplitArgs(i, buf[:0]); len(args) >= 2 {
+					flags := strings.TrimSpace(string(f.Src[args[1].Pos:args[1].End]))
+					if strings.HasPrefix(flags, `"`) {
+						name, _ := f.SectionName(i)
+						exec[name] = strings.Contains(flags, "x")
+					}
 				}
 				if w == ".pushsection" {
 					pushes = append(pushes, i)
