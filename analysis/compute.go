@@ -29,6 +29,9 @@ type cstate struct {
 	// drapPushed: the CFA register (gcc's DRAP, r10 or r13) was pushed,
 	// so popping it gives the CFA back.
 	drapPushed bool
+	// bpTop: the last stack operation was "push %rbp"; fpSet: the frame
+	// pointer was set up ("push %rbp; mov %rsp, %rbp") and not torn down.
+	bpTop, fpSet bool
 }
 
 // CalleeSaved are the registers a function must give back as it got them
@@ -101,6 +104,8 @@ func merge(a *cstate, b cstate, strict bool) (changed, conflict bool) {
 	if a.drapPushed != b.drapPushed {
 		a.drapPushed = false
 	}
+	a.bpTop = a.bpTop && b.bpTop
+	a.fpSet = a.fpSet && b.fpSet
 	if a.bpSlot != b.bpSlot {
 		a.bpSlot = 0
 	}
@@ -301,6 +306,10 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			}
 			continue
 		case x86.Jcc, x86.Loop:
+			// The fall-through goes on the work stack first, so that the
+			// branch target is walked first, as objtool does (it decides
+			// which state a conflicting join keeps).
+			push(i+1, s)
 			if tgt, ok := directTarget(f, i, ops[:0]); ok {
 				if j, ok := labels[tgt]; ok {
 					push(j, s)
@@ -308,7 +317,6 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 					push(j, s)
 				}
 			}
-			push(i+1, s)
 			continue
 		case x86.Call:
 			if tgt, ok := directTarget(f, i, ops[:0]); ok && (IsNoreturn(tgt) || info.deadEnd[tgt] || noreturn[tgt]) {
@@ -323,6 +331,9 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			if strings.HasPrefix(w, "ud") {
 				continue
 			}
+		}
+		if strings.HasPrefix(w, "sysret") || strings.HasPrefix(w, "sysexit") {
+			continue // back to user mode
 		}
 		transfer(f, i, w, os, &s)
 		push(i+1, s)
@@ -464,7 +475,15 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		}
 		return def
 	}
-	switch x86.Classify(w) {
+	cls := x86.Classify(w)
+	switch cls {
+	case x86.Push, x86.Pop, x86.PushF, x86.PopF, x86.Leave, x86.Enter:
+		s.bpTop = cls == x86.Push && len(os) == 1 && os[0].Kind == parser.OpReg && os[0].Reg == x86.RBP
+		if cls == x86.Leave || cls == x86.Pop && dst == x86.RBP {
+			s.fpSet = false
+		}
+	}
+	switch cls {
 	case x86.Push:
 		d := width(8)
 		if strings.HasSuffix(w, "w") {
@@ -601,6 +620,7 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		r := src.Reg
 		switch {
 		case r == x86.RSP && dst == x86.RBP:
+			s.fpSet = s.bpTop
 			s.fpOK, s.fp = s.spOK, s.sp
 			if s.spOK && s.bpSlot == s.sp && s.cfa == x86.RSP {
 				s.cfa, s.off = x86.RBP, s.fp // the frame pointer is set up

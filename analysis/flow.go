@@ -16,6 +16,9 @@ type FrameState struct {
 	// Saved[k] is the CFA-relative offset where CalleeSaved[k] was saved,
 	// 0 while it holds the caller's value.
 	Saved [len(CalleeSaved)]int32
+	// FrameSetUp says "push %rbp; mov %rsp, %rbp" ran (and no pop %rbp
+	// or leave since): frame-pointer unwinding works here.
+	FrameSetUp bool
 }
 
 // Modified reports whether the frame differs from the one at entry:
@@ -85,7 +88,7 @@ func ComputeFlow(f *parser.File, fn Func, noreturn map[string]bool) *Flow {
 }
 
 func (s cstate) frame() FrameState {
-	return FrameState{Reached: s.set, CFA: s.public(), Saved: s.saved}
+	return FrameState{Reached: s.set, CFA: s.public(), Saved: s.saved, FrameSetUp: s.fpSet}
 }
 
 // FileFuncs is Funcs(f), computed once per file and shared with

@@ -21,6 +21,7 @@ type checker struct {
 	ann      annotations
 	sec      []string // section of each statement (before it runs)
 	owner    []int32  // index in funcs of the function a statement belongs to (own section), -1 if none
+	lastIn   map[string]int // section → its last instruction (lastInSection)
 	findings []Finding
 }
 
@@ -152,7 +153,7 @@ func (c *checker) deadEnd(i int) bool {
 	case x86.Trap:
 		return strings.HasPrefix(w, "ud")
 	}
-	return false
+	return strings.HasPrefix(w, "sysret") || strings.HasPrefix(w, "sysexit")
 }
 
 // nextInstr is the first instruction after i in the same section, skipping

@@ -93,6 +93,20 @@ func (c *checker) checkSizes() {
 			}
 		}
 	}
+	// A code label with a .size but no .type: a NOTYPE symbol with a size.
+	typed := map[string]bool{}
+	for i := range f.Stmts {
+		if f.Stmts[i].Kind == parser.Directive && f.WordIs(i, ".type") {
+			if args := f.SplitArgs(i, buf[:0]); len(args) >= 1 {
+				typed[strings.TrimSpace(string(f.Src[args[0].Pos:args[0].End]))] = true
+			}
+		}
+	}
+	for name, j := range sized {
+		if l, ok := c.labels[name]; ok && !typed[name] && textName(c.sec[l]) && c.labelTarget(l) >= 0 {
+			c.report(j, "", NoSize, "%s has a .size but no \".type %s, @function\": a sized NOTYPE symbol", name, name)
+		}
+	}
 	for _, fn := range c.funcs {
 		if isThunkBody(fn) {
 			continue // gcc writes its thunks (comdat) without .size
