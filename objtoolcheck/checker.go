@@ -19,8 +19,8 @@ type checker struct {
 	noreturn map[string]bool
 	deadCall map[int]bool // calls known not to return, by statement
 	ann      annotations
-	sec      []string // section of each statement (before it runs)
-	owner    []int32  // index in funcs of the function a statement belongs to (own section), -1 if none
+	sec      []string       // section of each statement (before it runs)
+	owner    []int32        // index in funcs of the function a statement belongs to (own section), -1 if none
 	lastIn   map[string]int // section → its last instruction (lastInSection)
 	findings []Finding
 }
