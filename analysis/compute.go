@@ -29,6 +29,9 @@ type cstate struct {
 	// drapPushed: the CFA register (gcc's DRAP, r10 or r13) was pushed,
 	// so popping it gives the CFA back.
 	drapPushed bool
+	// bpTop: the last stack operation was "push %rbp"; fpSet: the frame
+	// pointer was set up ("push %rbp; mov %rsp, %rbp") and not torn down.
+	bpTop, fpSet bool
 }
 
 // CalleeSaved are the registers a function must give back as it got them
@@ -101,6 +104,8 @@ func merge(a *cstate, b cstate, strict bool) (changed, conflict bool) {
 	if a.drapPushed != b.drapPushed {
 		a.drapPushed = false
 	}
+	a.bpTop = a.bpTop && b.bpTop
+	a.fpSet = a.fpSet && b.fpSet
 	if a.bpSlot != b.bpSlot {
 		a.bpSlot = 0
 	}
@@ -135,7 +140,7 @@ func merge(a *cstate, b cstate, strict bool) (changed, conflict bool) {
 // reaches, and statements in another section, are Known=false.
 func ComputeStack(f *parser.File, fn Func) (states []StackState, conflicts []int) {
 	info := infoOf(f)
-	cs, cfs := computeStack(f, fn, info, false, nil)
+	cs, cfs, _ := computeStack(f, fn, info, false, nil)
 	for _, c := range cfs {
 		conflicts = append(conflicts, c.At)
 	}
@@ -156,11 +161,13 @@ type conflict struct {
 	first, second cstate
 }
 
-func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn map[string]bool) ([]cstate, []conflict) {
+// The third result says fn has address-taken labels (its indirect jumps
+// dispatch).
+func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn map[string]bool) ([]cstate, []conflict, bool) {
 	n := fn.End - fn.Start
 	in := make([]cstate, n)
 	if n == 0 {
-		return in, nil
+		return in, nil, false
 	}
 	labels := funcLabels(f, fn)
 	// Targets of the function's indirect jumps: its address-taken labels
@@ -202,7 +209,7 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 	if parent, ok := coldParent(fn.Name); ok {
 		if k, ok := info.byName[parent]; ok && parent != fn.Name && !strings.HasSuffix(parent, ".cold") {
 			pf = info.funcs[k]
-			pin, _ = computeStack(f, pf, info, strict, noreturn)
+			pin, _, _ = computeStack(f, pf, info, strict, noreturn)
 			var ops [4]parser.Operand
 			for i := pf.Start; i < pf.End; i++ {
 				if f.Stmts[i].Kind != parser.Instr || !pin[i-pf.Start].set {
@@ -299,6 +306,10 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			}
 			continue
 		case x86.Jcc, x86.Loop:
+			// The fall-through goes on the work stack first, so that the
+			// branch target is walked first, as objtool does (it decides
+			// which state a conflicting join keeps).
+			push(i+1, s)
 			if tgt, ok := directTarget(f, i, ops[:0]); ok {
 				if j, ok := labels[tgt]; ok {
 					push(j, s)
@@ -306,7 +317,6 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 					push(j, s)
 				}
 			}
-			push(i+1, s)
 			continue
 		case x86.Call:
 			if tgt, ok := directTarget(f, i, ops[:0]); ok && (IsNoreturn(tgt) || info.deadEnd[tgt] || noreturn[tgt]) {
@@ -322,10 +332,13 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 				continue
 			}
 		}
+		if strings.HasPrefix(w, "sysret") || strings.HasPrefix(w, "sysexit") {
+			continue // back to user mode
+		}
 		transfer(f, i, w, os, &s)
 		push(i+1, s)
 	}
-	return in, conflicts
+	return in, conflicts, len(tableTargets) > 0
 }
 
 // NumericLabel resolves a reference to a numeric local label ("1f", "2b")
@@ -462,7 +475,15 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		}
 		return def
 	}
-	switch x86.Classify(w) {
+	cls := x86.Classify(w)
+	switch cls {
+	case x86.Push, x86.Pop, x86.PushF, x86.PopF, x86.Leave, x86.Enter:
+		s.bpTop = cls == x86.Push && len(os) == 1 && os[0].Kind == parser.OpReg && os[0].Reg == x86.RBP
+		if cls == x86.Leave || cls == x86.Pop && dst == x86.RBP {
+			s.fpSet = false
+		}
+	}
+	switch cls {
 	case x86.Push:
 		d := width(8)
 		if strings.HasSuffix(w, "w") {
@@ -599,6 +620,7 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		r := src.Reg
 		switch {
 		case r == x86.RSP && dst == x86.RBP:
+			s.fpSet = s.bpTop
 			s.fpOK, s.fp = s.spOK, s.sp
 			if s.spOK && s.bpSlot == s.sp && s.cfa == x86.RSP {
 				s.cfa, s.off = x86.RBP, s.fp // the frame pointer is set up

@@ -16,6 +16,9 @@ type FrameState struct {
 	// Saved[k] is the CFA-relative offset where CalleeSaved[k] was saved,
 	// 0 while it holds the caller's value.
 	Saved [len(CalleeSaved)]int32
+	// FrameSetUp says "push %rbp; mov %rsp, %rbp" ran (and no pop %rbp
+	// or leave since): frame-pointer unwinding works here.
+	FrameSetUp bool
 }
 
 // Modified reports whether the frame differs from the one at entry:
@@ -70,8 +73,8 @@ type Flow struct {
 // path, as do those IsNoreturn knows and the file's own dead ends.
 func ComputeFlow(f *parser.File, fn Func, noreturn map[string]bool) *Flow {
 	info := infoOf(f)
-	cs, cfs := computeStack(f, fn, info, true, noreturn)
-	fl := &Flow{Fn: fn, In: make([]FrameState, len(cs)), Own: make([]bool, len(cs))}
+	cs, cfs, dispatch := computeStack(f, fn, info, true, noreturn)
+	fl := &Flow{Fn: fn, In: make([]FrameState, len(cs)), Own: make([]bool, len(cs)), Dispatch: dispatch}
 	t := newSecTracker(fn.Section)
 	for i, c := range cs {
 		fl.In[i] = c.frame()
@@ -81,18 +84,16 @@ func ComputeFlow(f *parser.File, fn Func, noreturn map[string]bool) *Flow {
 	for _, c := range cfs {
 		fl.Conflicts = append(fl.Conflicts, Conflict{c.At, c.first.frame(), c.second.frame()})
 	}
-	for name := range funcLabels(f, fn) {
-		if _, isFn := info.byName[name]; info.addr[name] && !isFn {
-			fl.Dispatch = true
-			break
-		}
-	}
 	return fl
 }
 
 func (s cstate) frame() FrameState {
-	return FrameState{Reached: s.set, CFA: s.public(), Saved: s.saved}
+	return FrameState{Reached: s.set, CFA: s.public(), Saved: s.saved, FrameSetUp: s.fpSet}
 }
+
+// FileFuncs is Funcs(f), computed once per file and shared with
+// ComputeFlow and ComputeStack.
+func FileFuncs(f *parser.File) []Func { return infoOf(f).funcs }
 
 // NeverReturns reports whether a call to sym never returns: the built-in
 // list (IsNoreturn) or a function of f with no way out.

@@ -24,7 +24,9 @@ type Func struct {
 	CFIStart, CFIEnd int
 }
 
-// Funcs finds every function in f, in source order.
+// Funcs finds every function in f, in source order. A section error
+// (.popsection with nothing pushed) is returned together with the
+// functions, found as as would: it warns and ignores the directive.
 //
 // Start is the label. End is just past the later of the function's
 // ".size Name, …" and the .cfi_endproc closing the .cfi_startproc that
@@ -69,12 +71,13 @@ func FuncsFrom(f *parser.File, ss *parser.SectionState, groups map[string]string
 			}
 		}
 	}
+	var firstErr error
 	for i := range f.Stmts {
 		st := &f.Stmts[i]
 		switch st.Kind {
 		case parser.Directive:
-			if _, err := ss.Step(f, i); err != nil {
-				return nil, err
+			if _, err := ss.Step(f, i); err != nil && firstErr == nil {
+				firstErr = err // as warns and goes on; so do we, but say so
 			}
 			switch w := f.Word(i); w {
 			case ".section", ".pushsection":
@@ -179,7 +182,7 @@ func FuncsFrom(f *parser.File, ss *parser.SectionState, groups map[string]string
 		}
 		fn.End = end
 	}
-	return fns, nil
+	return fns, firstErr
 }
 
 // fallbackEnd is the end of a function with neither .size nor CFI: just past

@@ -92,8 +92,11 @@ func (c *checker) checkJumpTarget(i int, os []parser.Operand) {
 	case r.Addend != "":
 		c.report(i, c.funcName(i), BadJump, "can't find jump dest instruction at %s%s: a jump into the middle of an instruction", r.Sym, r.Addend)
 	default:
-		if c.labelsData(j) {
+		switch {
+		case c.labelsData(j):
 			c.report(i, c.funcName(i), BadJump, "can't find jump dest instruction at %s: it labels data, not code", r.Sym)
+		case j > c.lastInSection(c.sec[j]):
+			c.report(i, c.funcName(i), BadJump, "can't find jump dest instruction at %s: it is the end of section %s", r.Sym, c.sec[j])
 		}
 	}
 }
@@ -115,7 +118,23 @@ func isNumericRef(s string) bool {
 // its section, skipping other labels and silent directives; -1 if data
 // or the end of the section comes first.
 func (c *checker) labelTarget(j int) int {
+	depth := 0 // inside .pushsection … .popsection (annotations)
 	for k := j + 1; k < len(c.f.Stmts); k++ {
+		if c.f.Stmts[k].Kind == parser.Directive {
+			switch c.f.Word(k) {
+			case ".pushsection":
+				depth++
+				continue
+			case ".popsection":
+				if depth > 0 {
+					depth--
+					continue
+				}
+			}
+		}
+		if depth > 0 {
+			continue
+		}
 		if c.sec[k] != c.sec[j] {
 			return -1
 		}
@@ -132,6 +151,23 @@ func (c *checker) labelTarget(j int) int {
 				}
 			}
 		}
+	}
+	return -1
+}
+
+// lastInSection is the last instruction statement in section sec, -1 if
+// none.
+func (c *checker) lastInSection(sec string) int {
+	if c.lastIn == nil {
+		c.lastIn = map[string]int{}
+		for i := range c.f.Stmts {
+			if k := c.f.Stmts[i].Kind; k == parser.Instr || k == parser.Prefix {
+				c.lastIn[c.sec[i]] = i
+			}
+		}
+	}
+	if i, ok := c.lastIn[sec]; ok {
+		return i
 	}
 	return -1
 }
@@ -164,12 +200,7 @@ func dataDirective(w string) bool {
 
 // inThunk reports whether statement i is inside a retpoline thunk body.
 func (c *checker) inThunk(i int) bool {
-	for _, fn := range c.funcs {
-		if i >= fn.Start && i < fn.End && isThunkBody(fn) {
-			return true
-		}
-	}
-	return false
+	return c.owner[i] >= 0 && isThunkBody(c.funcs[c.owner[i]])
 }
 
 // checkLoose checks code outside every function for reachability: after
@@ -188,7 +219,7 @@ func (c *checker) checkLoose() {
 		case parser.Label:
 			dead = false
 		case parser.Instr:
-			if c.inFunc[i] || st.Flags&parser.InlineAsm != 0 || strings.HasPrefix(c.sec[i], ".text.optpoline") {
+			if c.owner[i] >= 0 || st.Flags&parser.InlineAsm != 0 || strings.HasPrefix(c.sec[i], ".text.optpoline") {
 				dead = false
 				continue
 			}

@@ -19,8 +19,9 @@ type checker struct {
 	noreturn map[string]bool
 	deadCall map[int]bool // calls known not to return, by statement
 	ann      annotations
-	sec      []string // section of each statement (before it runs)
-	inFunc   []bool   // statement lies in a function's own section range
+	sec      []string       // section of each statement (before it runs)
+	owner    []int32        // index in funcs of the function a statement belongs to (own section), -1 if none
+	lastIn   map[string]int // section → its last instruction (lastInSection)
 	findings []Finding
 }
 
@@ -51,7 +52,7 @@ func (c *checker) report(i int, fn string, id, format string, args ...any) {
 
 func (c *checker) run() {
 	f := c.f
-	c.funcs, _ = analysis.Funcs(f)
+	c.funcs = analysis.FileFuncs(f)
 	for k, fn := range c.funcs {
 		c.byName[fn.Name] = k
 	}
@@ -72,12 +73,15 @@ func (c *checker) run() {
 	c.ann = c.readAnnotations()
 	c.inferNoreturn()
 
-	c.inFunc = make([]bool, len(f.Stmts))
-	for _, fn := range c.funcs {
+	c.owner = make([]int32, len(f.Stmts))
+	for i := range c.owner {
+		c.owner[i] = -1
+	}
+	for k, fn := range c.funcs {
 		fl := analysis.ComputeFlow(f, fn, c.noreturn)
 		for i := fn.Start; i < fn.End; i++ {
 			if fl.Own[i-fn.Start] {
-				c.inFunc[i] = true
+				c.owner[i] = int32(k)
 			}
 		}
 		c.checkFunc(fl)
@@ -149,7 +153,7 @@ func (c *checker) deadEnd(i int) bool {
 	case x86.Trap:
 		return strings.HasPrefix(w, "ud")
 	}
-	return false
+	return strings.HasPrefix(w, "sysret") || strings.HasPrefix(w, "sysexit")
 }
 
 // nextInstr is the first instruction after i in the same section, skipping
@@ -192,12 +196,10 @@ func silent(w string) bool {
 
 // funcName is the function statement i belongs to, "" if none.
 func (c *checker) funcName(i int) string {
-	for _, fn := range c.funcs {
-		if i >= fn.Start && i < fn.End && c.sec[i] == fn.Section {
-			return fn.Name
-		}
+	if c.owner == nil || c.owner[i] < 0 {
+		return ""
 	}
-	return ""
+	return c.funcs[c.owner[i]].Name
 }
 
 // isThunkBody reports whether fn is a retpoline or return thunk's body

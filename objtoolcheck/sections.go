@@ -15,14 +15,19 @@ func (c *checker) checkSections() {
 		pushes []int
 		exec   = map[string]bool{}
 		warned = map[string]bool{}
+		buf    [3]parser.Span
 	)
 	for i := range f.Stmts {
 		st := &f.Stmts[i]
 		if st.Kind == parser.Directive {
 			switch w := f.Word(i); w {
 			case ".pushsection", ".section":
-				if sa, err := parser.ParseSectionArgs(f.Args(i), w == ".pushsection"); err == nil && sa.Flags != "" {
-					exec[sa.Name] = strings.Contains(sa.Flags, "x")
+				if args := f.SplitArgs(i, buf[:0]); len(args) >= 2 {
+					flags := strings.TrimSpace(string(f.Src[args[1].Pos:args[1].End]))
+					if strings.HasPrefix(flags, `"`) {
+						name, _ := f.SectionName(i)
+						exec[name] = strings.Contains(flags, "x")
+					}
 				}
 				if w == ".pushsection" {
 					pushes = append(pushes, i)
@@ -86,6 +91,20 @@ func (c *checker) checkSizes() {
 			if args := f.SplitArgs(i, buf[:0]); len(args) >= 1 {
 				sized[strings.TrimSpace(string(f.Src[args[0].Pos:args[0].End]))] = i
 			}
+		}
+	}
+	// A code label with a .size but no .type: a NOTYPE symbol with a size.
+	typed := map[string]bool{}
+	for i := range f.Stmts {
+		if f.Stmts[i].Kind == parser.Directive && f.WordIs(i, ".type") {
+			if args := f.SplitArgs(i, buf[:0]); len(args) >= 1 {
+				typed[strings.TrimSpace(string(f.Src[args[0].Pos:args[0].End]))] = true
+			}
+		}
+	}
+	for name, j := range sized {
+		if l, ok := c.labels[name]; ok && !typed[name] && textName(c.sec[l]) && c.labelTarget(l) >= 0 {
+			c.report(j, "", NoSize, "%s has a .size but no \".type %s, @function\": a sized NOTYPE symbol", name, name)
 		}
 	}
 	for _, fn := range c.funcs {

@@ -22,8 +22,8 @@ type finding struct {
 func (c *checker) checkFunc(fl *analysis.Flow) {
 	fn := fl.Fn
 	f := c.f
-	if isThunkBody(fn) {
-		return
+	if isThunkBody(fn) || c.ann.nonStandard[fn.Name] {
+		return // speculation traps; STACK_FRAME_NON_STANDARD (objtool skips it too)
 	}
 	seeded := false
 	for _, s := range fl.In {
@@ -42,8 +42,7 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 	for _, cf := range fl.Conflicts {
 		add(cf.At, StackMismatch, "stack state mismatch: %s", mismatch(cf.First, cf.Second))
 	}
-	unreachable, prev, exempt := -1, -1, false
-	nonStandard := c.ann.nonStandard[fn.Name]
+	unreachable, prev, exempt, bpScratch := -1, -1, false, -1
 	var ops [4]parser.Operand
 	for i := fn.Start; i < fn.End; i++ {
 		r := i - fn.Start
@@ -71,9 +70,6 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 		if isUnsupported(w, cls) {
 			c.report(i, fn.Name, Unsupported, "unsupported instruction in callable function (%s)", w)
 		}
-		if nonStandard {
-			continue
-		}
 		os, _ := f.Operands(i, ops[:0])
 		if cls == x86.Jmp {
 			if tgt, ok := analysis.DirectTarget(f, i); ok && analysis.IsReturnThunk(tgt) {
@@ -82,6 +78,11 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 		}
 		switch {
 		case cls == x86.Ret:
+			if bpScratch >= 0 {
+				// objtool reports it where the function returns.
+				add(i, FramePointer, "BP used as a scratch register (line %d)", f.Stmts[bpScratch].Line)
+				bpScratch = -2
+			}
 			switch {
 			case !s.CFA.Known:
 				add(i, StackUndef, "return with undefined stack state")
@@ -95,9 +96,18 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 			case s.Modified():
 				add(i, StackSibling, "sibling call from callable instruction with modified stack frame (%s)", frameDiff(s))
 			}
+		case cls == x86.Jcc && c.leavesFunc(fl, i, os):
+			// A conditional tail call (clang's "jne f # TAILCALL").
+			if s.CFA.Known && s.Modified() {
+				add(i, StackSibling, "sibling call from callable instruction with modified stack frame (%s)", frameDiff(s))
+			}
 		case cls == x86.Call:
-			if c.cfg.on(FramePointer) && !c.intraCall(fn, i) && s.CFA.Known && s.CFA.Reg != x86.RBP {
+			if c.cfg.on(FramePointer) && !c.intraCall(fn, i) && s.CFA.Known && !s.FrameSetUp {
 				add(i, FramePointer, "call without frame pointer save/setup (cfa=%s)", s.CFA)
+			}
+		case c.cfg.on(FramePointer) && writesBP(w, cls, os):
+			if bpScratch < 0 {
+				bpScratch = i
 			}
 		case stackOp(w, cls, os):
 			if !s.CFA.Known {
@@ -106,6 +116,9 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 				add(i, StackRealign, "unsupported stack pointer realignment (cfa=%s: set up a frame or DRAP register first)", s.CFA)
 			}
 		}
+	}
+	if bpScratch >= 0 {
+		add(bpScratch, FramePointer, "BP used as a scratch register")
 	}
 	if len(stack) > 0 {
 		first := stack[0]
@@ -213,6 +226,25 @@ func stackOp(w string, cls x86.Class, os []parser.Operand) bool {
 		return !strings.HasPrefix(w, "cmp") && !strings.HasPrefix(w, "test")
 	}
 	return false
+}
+
+// writesBP reports an instruction that writes %rbp other than by setting
+// up or tearing down the frame.
+func writesBP(w string, cls x86.Class, os []parser.Operand) bool {
+	if cls == x86.Pop || cls == x86.Leave || len(os) == 0 {
+		return false
+	}
+	d := os[len(os)-1]
+	if d.Kind != parser.OpReg || d.Reg.Full() != x86.RBP || len(os) == 1 && cls == x86.Push {
+		return false
+	}
+	if strings.HasPrefix(w, "cmp") || strings.HasPrefix(w, "test") || strings.HasPrefix(w, "push") || strings.HasPrefix(w, "bt") {
+		return false
+	}
+	if strings.HasPrefix(w, "mov") && len(os) == 2 && os[0].Kind == parser.OpReg && os[0].Reg == x86.RSP {
+		return false // the frame setup
+	}
+	return true
 }
 
 func isAndRSP(w string, os []parser.Operand) bool {

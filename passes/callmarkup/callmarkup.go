@@ -67,6 +67,9 @@ type Site struct {
 	Thunk    string // the thunk the original branch went through ("" if none)
 	Notrack  bool
 	CSPrefix bool
+	// Last says the call is its function's last instruction: the callee
+	// never returns (the compiler knew), and nothing follows the site.
+	Last bool
 }
 
 // Skip is a candidate left alone, with the reason.
@@ -236,6 +239,7 @@ func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 			}
 			cand.kind += TailReg
 		}
+		cand.site.Last = c == x86.Call && lastInFunc(f, i, fn, section)
 		cand.site.N = m.n
 		m.n++
 		cand.site.Stmt = i
@@ -247,6 +251,19 @@ func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 		m.res.Sites = append(m.res.Sites, cand.site)
 		m.res.ByKind[cand.kind]++
 	}
+}
+
+// lastInFunc reports whether no instruction follows statement i in fn's
+// section (sec) before fn ends.
+func lastInFunc(f *parser.File, i int, fn analysis.Func, sec string) bool {
+	ss := parser.SectionStateAt(sec)
+	for j := i + 1; j < fn.End; j++ {
+		ss.Step(f, j)
+		if k := f.Stmts[j].Kind; (k == parser.Instr || k == parser.Prefix) && ss.Current() == sec {
+			return false
+		}
+	}
+	return true
 }
 
 // outside records the candidates in statements [from, to), which belong to

@@ -85,6 +85,12 @@ func (e *emitter) inline(s Site) string {
 	fmt.Fprintf(&b, ".Lopt_hit_%d:\n\t%s\t%s\n", n, op, e.placeholder(s))
 	if !s.Kind.Tail() {
 		fmt.Fprintf(&b, ".Lopt_done_%d:\n", n)
+		if s.Last {
+			// The callee never returns and nothing follows: the jmp over
+			// the hit call needs an instruction to land on, and one that
+			// traps is what running off the end deserves.
+			b.WriteString("\tud2\n")
+		}
 	}
 	return b.String()
 }
