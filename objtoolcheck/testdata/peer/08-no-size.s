@@ -3,6 +3,6 @@
 # objtool-user: f() is missing an ELF size annotation
 	.text
 	.globl	f
-	.type	f, @function	# want "\\[no-size\\]"
-f:
+	.type	f, @function
+f:	# want "\\[no-size\\]"
 	ret

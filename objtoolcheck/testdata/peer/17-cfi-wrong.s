@@ -7,8 +7,8 @@
 f:
 	.cfi_startproc
 	push	%rbx
-	.cfi_def_cfa_offset 24	# want "\\[cfi\\]"
-	mov	%rdi, %rbx
+	.cfi_def_cfa_offset 24
+	mov	%rdi, %rbx	# want "\\[cfi\\]"
 	mov	%rbx, %rax
 	pop	%rbx
 	.cfi_def_cfa_offset 8

@@ -1,4 +1,5 @@
 # Peer case 27: a call to a local, sized symbol that is not typed @function.
+# objtool complains at the call; we at the symbol's .size.
 # objtool-flags: --orc
 # objtool-user: f+0x4: unsupported call to non-function
 	.text
@@ -12,4 +13,4 @@ f:
 	.size	f, .-f
 helper:
 	ret
-	.size	helper, .-helper
+	.size	helper, .-helper	# want "\\[no-size\\]"

@@ -1,5 +1,6 @@
-# Peer case 42b: case 42 under --stackval: the %rbp push without a frame on
-# the branch-target path is reported first.
+# Peer case 42b: case 42 under --stackval. objtool walks branch targets
+# first, so the ret after the %rbp push without a frame is reported, and the
+# function's walk ends before the mismatch at .L1.
 # objtool-flags: --stackval
 # objtool-user: f+0x9: BP used as a scratch register
 	.text
@@ -10,7 +11,7 @@ f:
 	test	%edi, %edi
 	je	.L1
 	mov	%rsp, %rbp
-.L1:		# want "\\[stack-mismatch\\]"
+.L1:
 	pop	%rbp
 	ret		# want "\\[frame-pointer\\]"
 	.size	f, .-f
