@@ -311,15 +311,6 @@ func countOurs(fs []objtoolcheck.Finding) map[findingKey]int {
 // mutating it, we must report in the same function with the same ID.
 func TestPeerMutants(t *testing.T) {
 	_, user := peerTools(t)
-	var units []corpus.Unit
-	for _, u := range corpus.BuildT(t) {
-		if u.Config.Name == mutantConfig {
-			units = append(units, u)
-		}
-	}
-	if len(units) == 0 {
-		t.Fatalf("no %s units in the corpus", mutantConfig)
-	}
 	cfgs := map[string]objtoolcheck.Config{}
 	for _, fl := range baseModes {
 		cfgs[mode(fl)] = configFor(t, fl)
@@ -327,83 +318,64 @@ func TestPeerMutants(t *testing.T) {
 
 	// The unmodified units, in every mode.
 	var base []*corpusRun
-	for _, u := range units {
-		b, err := os.ReadFile(u.Path)
-		if err != nil {
-			t.Fatal(err)
+	for _, u := range corpus.BuildT(t) {
+		if u.Config.Name != mutantConfig {
+			continue
 		}
-		var lines []string
-		for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
-			switch {
-			case strings.HasPrefix(strings.TrimSpace(l), ".addrsig"):
-				// GNU as 2.40 does not know clang's address-significance tables.
-				continue
-			case lineMarkerRE.MatchString(l):
-				// gcc's "# 17 "x.c" 1" around inline asm sets as's line
-				// numbers; keep the line, but as a plain comment.
-				l = "#-" + l[1:]
-			}
-			lines = append(lines, l)
-		}
+		lines := readUnit(t, u)
 		for _, fl := range baseModes {
 			base = append(base, &corpusRun{name: u.Name, unit: u.Name, flags: fl, lines: lines, funcs: parseFuncs(lines)})
 		}
 	}
+	if len(base) == 0 {
+		t.Fatalf("no %s units in the corpus", mutantConfig)
+	}
 	runAll(t, user, base, cfgs)
-	baseOf := map[string]*corpusRun{} // unit + mode
-	var fails, extras []string
-	type count struct{ objtool, ours, matched int }
-	byMode := map[string]*count{}
+	rep := &peerReport{modes: map[string]*modeCount{}, kinds: map[string]*kindCount{}}
+	baseOf := map[string]*corpusRun{} // unit + " " + mode
 	for _, r := range base {
 		baseOf[r.unit+" "+mode(r.flags)] = r
-		if mode(r.flags) != "--orc" {
-			// Build modes: objtool's findings ⊆ ours, at the same address.
-			n := byMode[mode(r.flags)]
-			if n == nil {
-				n = &count{}
-				byMode[mode(r.flags)] = n
-			}
-			pair, used := match(r.theirs, r.ours, insnLine([]byte(strings.Join(r.lines, "\n"))))
-			name := "base" + strings.ReplaceAll(mode(r.flags), " --", "-")[1:] + "/" + r.unit
-			n.objtool += len(r.theirs)
-			n.ours += len(r.ours)
-			for i, o := range r.theirs {
-				if pair[i] >= 0 {
-					n.matched++
-				} else if reason, ok := knownDiff(name, o.ID); ok {
-					extras = append(extras, fmt.Sprintf("known   %s: objtool: %s (%s)", name, o, reason))
-				} else {
-					fails = append(fails, fmt.Sprintf("MISSED  %s: objtool: %s in %s; ours: %s", name, o, o.Func, oursSummary(r.ours)))
-				}
-			}
-			for j, f := range r.ours {
-				if !used[j] {
-					extras = append(extras, fmt.Sprintf("ours    %s:%d: %s [%s] in %s", name, f.Line, f.Message, f.ID, f.Function))
-				}
-			}
-			continue
-		}
-		// No finding on unmodified compiler output but the listed ones.
-		pair, used := match(r.theirs, r.ours, nil)
-		for i, o := range r.theirs {
-			b, ok := inBaseline(r.unit, o.Func, o.ID)
-			switch {
-			case !ok:
-				fails = append(fails, fmt.Sprintf("%s: objtool on unmodified code: %s in %s: list it in corpusBaseline", r.unit, o, o.Func))
-			case b.Ours && pair[i] < 0:
-				fails = append(fails, fmt.Sprintf("%s: MISSED on unmodified code: objtool: %s in %s", r.unit, o, o.Func))
-			}
-		}
-		for j, f := range r.ours {
-			if b, ok := inBaseline(r.unit, f.Function, f.ID); (!ok || !b.Ours) && !used[j] {
-				fails = append(fails, fmt.Sprintf("%s:%d: FALSE POSITIVE on unmodified code: %s [%s] in %s", r.unit, f.Line, f.Message, f.ID, f.Function))
-			}
+		if mode(r.flags) == "--orc" {
+			rep.orcBaseline(r)
+		} else {
+			rep.buildBaseline(r)
 		}
 	}
 
-	// The mutants: up to mutantsPerKind of each kind, chosen by a hash of
-	// their names, skipping functions objtool already warns about (it
-	// reports one warning per function).
+	muts := makeMutants(base, baseOf)
+	runAll(t, user, muts, cfgs)
+	for _, r := range muts {
+		rep.mutant(r, baseOf[r.unit+" "+mode(r.flags)])
+	}
+	rep.log(t)
+}
+
+// readUnit returns a unit's lines, ready for GNU as 2.40 and addr2line.
+func readUnit(t *testing.T, u corpus.Unit) []string {
+	b, err := os.ReadFile(u.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(strings.TrimSpace(l), ".addrsig"):
+			// GNU as 2.40 does not know clang's address-significance tables.
+			continue
+		case lineMarkerRE.MatchString(l):
+			// gcc's "# 17 "x.c" 1" around inline asm sets as's line
+			// numbers; keep the line, but as a plain comment.
+			l = "#-" + l[1:]
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// makeMutants makes up to mutantsPerKind mutants of each kind, chosen by a
+// hash of their names, skipping functions objtool already warns about in
+// the unmodified unit (it reports one warning per function).
+func makeMutants(base []*corpusRun, baseOf map[string]*corpusRun) []*corpusRun {
 	var muts []*corpusRun
 	for _, m := range mutations {
 		var cands []*corpusRun
@@ -431,116 +403,177 @@ func TestPeerMutants(t *testing.T) {
 		sort.Slice(cands, func(i, j int) bool { return hash(cands[i].name) < hash(cands[j].name) })
 		muts = append(muts, cands[:min(len(cands), mutantsPerKind)]...)
 	}
-	runAll(t, user, muts, cfgs)
+	return muts
+}
 
-	type stats struct{ mutants, objtool, ours, both, missed, known, addr, addrOf int }
-	st := map[string]*stats{}
-	var report, silent []string
-	for _, r := range muts {
-		s := st[r.kind]
-		if s == nil {
-			s = &stats{}
-			st[r.kind] = s
+// A peerReport collects TestPeerMutants' results.
+type peerReport struct {
+	fails  []string // each fails the test
+	diffs  []string // per mutant: MISSED (also in fails), known, addr
+	extras []string // build-mode findings only we report, known differences there
+	silent []string // mutants objtool finds nothing new in
+	modes  map[string]*modeCount
+	kinds  map[string]*kindCount
+}
+
+type modeCount struct{ objtool, ours, matched int }
+
+type kindCount struct{ mutants, objtool, ours, both, missed, known, addr, addrOf int }
+
+// orcBaseline checks an unmodified unit under --orc: no finding on either
+// side but corpusBaseline's.
+func (p *peerReport) orcBaseline(r *corpusRun) {
+	pair, used := match(r.theirs, r.ours, nil)
+	for i, o := range r.theirs {
+		b, ok := inBaseline(r.unit, o.Func, o.ID)
+		switch {
+		case !ok:
+			p.fails = append(p.fails, fmt.Sprintf("%s: objtool on unmodified code: %s in %s: list it in corpusBaseline", r.unit, o, o.Func))
+		case b.Ours && pair[i] < 0:
+			p.fails = append(p.fails, fmt.Sprintf("%s: MISSED on unmodified code: objtool: %s in %s", r.unit, o, o.Func))
 		}
-		s.mutants++
-		b := baseOf[r.unit+" "+mode(r.flags)]
-		// Only what the mutation added counts: objtool's baseline findings
-		// are the corpusBaseline's business.
-		left := countTheirs(b.theirs)
-		var added []objtoolFinding
-		for _, o := range r.theirs {
-			k := findingKey{o.ID, o.Func}
-			if left[k] > 0 {
-				left[k]--
+	}
+	for j, f := range r.ours {
+		if b, ok := inBaseline(r.unit, f.Function, f.ID); (!ok || !b.Ours) && !used[j] {
+			p.fails = append(p.fails, fmt.Sprintf("%s:%d: FALSE POSITIVE on unmodified code: %s [%s] in %s", r.unit, f.Line, f.Message, f.ID, f.Function))
+		}
+	}
+}
+
+// buildBaseline checks an unmodified unit in a build mode: objtool's
+// findings must be ours, at the same address.
+func (p *peerReport) buildBaseline(r *corpusRun) {
+	n := p.modes[mode(r.flags)]
+	if n == nil {
+		n = &modeCount{}
+		p.modes[mode(r.flags)] = n
+	}
+	pair, used := match(r.theirs, r.ours, insnLine([]byte(strings.Join(r.lines, "\n"))))
+	name := "base" + strings.ReplaceAll(mode(r.flags), " --", "-")[1:] + "/" + r.unit
+	n.objtool += len(r.theirs)
+	n.ours += len(r.ours)
+	for i, o := range r.theirs {
+		if pair[i] >= 0 {
+			n.matched++
+		} else if reason, ok := knownDiff(name, o.ID); ok {
+			p.extras = append(p.extras, fmt.Sprintf("known   %s: objtool: %s (%s)", name, o, reason))
+		} else {
+			p.fails = append(p.fails, fmt.Sprintf("MISSED  %s: objtool: %s in %s; ours: %s", name, o, o.Func, oursSummary(r.ours)))
+		}
+	}
+	for j, f := range r.ours {
+		if !used[j] {
+			p.extras = append(p.extras, fmt.Sprintf("ours    %s:%d: %s [%s] in %s", name, f.Line, f.Message, f.ID, f.Function))
+		}
+	}
+}
+
+// mutant compares what a mutation added on each side to unmodified b.
+func (p *peerReport) mutant(r, b *corpusRun) {
+	s := p.kinds[r.kind]
+	if s == nil {
+		s = &kindCount{}
+		p.kinds[r.kind] = s
+	}
+	s.mutants++
+	// Only what the mutation added counts: objtool's baseline findings
+	// are the corpusBaseline's business.
+	left := countTheirs(b.theirs)
+	var added []objtoolFinding
+	for _, o := range r.theirs {
+		k := findingKey{o.ID, o.Func}
+		if left[k] > 0 {
+			left[k]--
+			continue
+		}
+		added = append(added, o)
+	}
+	oursAdded := false
+	bo := countOurs(b.ours)
+	for k, n := range countOurs(r.ours) {
+		oursAdded = oursAdded || n > bo[k]
+	}
+	if len(added) > 0 {
+		s.objtool++
+	} else {
+		p.silent = append(p.silent, r.name)
+	}
+	if oursAdded {
+		s.ours++
+	}
+	if len(added) > 0 && oursAdded {
+		s.both++
+	}
+	pair, _ := match(added, r.ours, nil)
+	pairAt, _ := match(added, r.ours, insnLine([]byte(strings.Join(r.lines, "\n"))))
+	missed, known := false, false
+	for i, o := range added {
+		switch {
+		case pair[i] >= 0:
+			// Informational: objtool's walk may meet the problem at
+			// another instruction than ours.
+			if o.Line > 0 {
+				s.addrOf++
+				if pairAt[i] >= 0 {
+					s.addr++
+				} else {
+					p.diffs = append(p.diffs, fmt.Sprintf("addr    %s: objtool: %s; ours at line %d", r.name, o, r.ours[pair[i]].Line))
+				}
+			}
+		case o.ID == "":
+			p.fails = append(p.fails, fmt.Sprintf("%s: unclassified objtool message %q: add it to objtoolClasses", r.name, o.Text))
+			missed = true
+		default:
+			if reason, ok := knownDiff(r.name, o.ID); ok {
+				known = true
+				p.diffs = append(p.diffs, fmt.Sprintf("known   %s: objtool: %s (%s)", r.name, o, reason))
 				continue
 			}
-			added = append(added, o)
-		}
-		oursAdded := false
-		bo := countOurs(b.ours)
-		for k, n := range countOurs(r.ours) {
-			oursAdded = oursAdded || n > bo[k]
-		}
-		if len(added) > 0 {
-			s.objtool++
-		} else {
-			silent = append(silent, r.name)
-		}
-		if oursAdded {
-			s.ours++
-		}
-		if len(added) > 0 && oursAdded {
-			s.both++
-		}
-		pair, _ := match(added, r.ours, nil)
-		pairAt, _ := match(added, r.ours, insnLine([]byte(strings.Join(r.lines, "\n"))))
-		missed, known := false, false
-		for i, o := range added {
-			switch {
-			case pair[i] >= 0:
-				// Informational: objtool's walk order may pick another
-				// instruction of the same problem than ours.
-				if o.Line > 0 {
-					s.addrOf++
-					if pairAt[i] >= 0 {
-						s.addr++
-					} else {
-						report = append(report, fmt.Sprintf("addr    %s: objtool: %s; ours at line %d", r.name, o, r.ours[pair[i]].Line))
-					}
-				}
-			case o.ID == "":
-				fails = append(fails, fmt.Sprintf("%s: unclassified objtool message %q: add it to objtoolClasses", r.name, o.Text))
-				missed = true
-			default:
-				if reason, ok := knownDiff(r.name, o.ID); ok {
-					known = true
-					report = append(report, fmt.Sprintf("known   %s: objtool: %s (%s)", r.name, o, reason))
-					continue
-				}
-				missed = true
-				report = append(report, fmt.Sprintf("MISSED  %s: objtool: %s in %s; ours: %s", r.name, o, o.Func, oursSummary(r.ours)))
-			}
-		}
-		if missed {
-			s.missed++
-		} else if known {
-			s.known++
+			missed = true
+			l := fmt.Sprintf("MISSED  %s: objtool: %s in %s; ours: %s", r.name, o, o.Func, oursSummary(r.ours))
+			p.diffs = append(p.diffs, l)
+			p.fails = append(p.fails, l)
 		}
 	}
+	if missed {
+		s.missed++
+	} else if known {
+		s.known++
+	}
+}
 
-	var tab strings.Builder
-	fmt.Fprintf(&tab, "%-9s %7s %7s %7s %7s %7s %7s %9s\n", "kind", "mutants", "objtool", "ours", "both", "missed", "known", "same addr")
-	for _, m := range mutations {
-		if s := st[m.kind]; s != nil {
-			fmt.Fprintf(&tab, "%-9s %7d %7d %7d %7d %7d %7d %5d/%-3d\n", m.kind, s.mutants, s.objtool, s.ours, s.both, s.missed, s.known, s.addr, s.addrOf)
-		}
-	}
+// log prints the tables and lists, and fails the test on p.fails.
+func (p *peerReport) log(t *testing.T) {
 	var btab strings.Builder
 	fmt.Fprintf(&btab, "%-22s %8s %8s %8s\n", "mode", "objtool", "ours", "matched")
 	for _, fl := range baseModes[1:] {
-		n := byMode[mode(fl)]
-		fmt.Fprintf(&btab, "%-22s %8d %8d %8d\n", mode(fl), n.objtool, n.ours, n.matched)
+		if n := p.modes[mode(fl)]; n != nil {
+			fmt.Fprintf(&btab, "%-22s %8d %8d %8d\n", mode(fl), n.objtool, n.ours, n.matched)
+		}
 	}
 	t.Logf("the unmodified %s corpus in objtool's build modes (findings):\n%s", mutantConfig, btab.String())
-	if len(extras) > 0 {
-		t.Logf("build-mode findings on the unmodified corpus only we report, or known differences:\n%s", strings.Join(extras, "\n"))
+	if len(p.extras) > 0 {
+		t.Logf("build-mode findings on the unmodified corpus only we report, or known differences:\n%s", strings.Join(p.extras, "\n"))
 	}
-	t.Logf("mutants of the %s corpus (objtool/ours: mutants where the side reports a new finding; "+
-		"missed: objtool reports one we do not; same addr: matched findings with an offset that ours has at the same instruction):\n%s", mutantConfig, tab.String())
-	t.Logf("mutants objtool-user finds nothing new in (it reports one warning per function, and "+
-		"unreachable instructions only when nothing else warned):\n%s", strings.Join(silent, "\n"))
-	if len(report) > 0 {
-		sort.Strings(report)
-		t.Logf("mutants where objtool-user reports what we do not (MISSED), known differences, and matches at "+
-			"another instruction (addr):\n%s", strings.Join(report, "\n"))
-	}
-	for _, f := range fails {
-		t.Error(f)
-	}
-	for _, l := range report {
-		if strings.HasPrefix(l, "MISSED") {
-			t.Error(l)
+	var tab strings.Builder
+	fmt.Fprintf(&tab, "%-9s %7s %7s %7s %7s %7s %7s %9s\n", "kind", "mutants", "objtool", "ours", "both", "missed", "known", "same addr")
+	for _, m := range mutations {
+		if s := p.kinds[m.kind]; s != nil {
+			fmt.Fprintf(&tab, "%-9s %7d %7d %7d %7d %7d %7d %5d/%-3d\n", m.kind, s.mutants, s.objtool, s.ours, s.both, s.missed, s.known, s.addr, s.addrOf)
 		}
+	}
+	t.Logf("mutants of the %s corpus (objtool/ours: mutants where the side reports a new finding; missed: objtool "+
+		"reports one we do not; same addr: matched findings with an offset that we report at the same instruction):\n%s",
+		mutantConfig, tab.String())
+	t.Logf("mutants objtool-user finds nothing new in (it reports one warning per function, and "+
+		"unreachable instructions only when nothing else warned):\n%s", strings.Join(p.silent, "\n"))
+	if len(p.diffs) > 0 {
+		sort.Strings(p.diffs)
+		t.Logf("mutants where objtool-user reports what we do not (MISSED), known differences, and matches at "+
+			"another instruction (addr):\n%s", strings.Join(p.diffs, "\n"))
+	}
+	for _, f := range p.fails {
+		t.Error(f)
 	}
 }
 
