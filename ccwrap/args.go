@@ -39,6 +39,7 @@ type Arg struct {
 	Words []string // as given: one word, or an option and its argument
 	Input bool     // an input file ("-" is stdin); -l and -Wl, are options
 	Lang  string   // an input's language, from -x or its suffix; "" for linker inputs
+	X     bool     // Lang comes from -x
 	resp  int      // index in Command.Words of the @file it came from, or -1
 }
 
@@ -105,7 +106,7 @@ func Parse(words []string, readFile func(string) ([]byte, error)) (*Command, err
 			switch {
 			case w == "-" || !strings.HasPrefix(w, "-"):
 				a.Input = true
-				a.Lang = lang
+				a.Lang, a.X = lang, lang != ""
 				if lang == "" && w != "-" {
 					a.Lang = suffixLang(w)
 				}
@@ -236,4 +237,40 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// xTracker re-creates the -x state of a rewritten command: it is told
+// the language each emitted input needs and writes "-x LANG" only where
+// that changes, so no -x follows the last input.
+type xTracker struct{ cur string }
+
+// input returns the words for input word w that needs language lang ("" for none).
+func (x *xTracker) input(lang string, w ...string) []string {
+	if lang == "" {
+		lang = "none"
+	}
+	if x.cur == "" {
+		x.cur = "none"
+	}
+	if lang == x.cur {
+		return w
+	}
+	x.cur = lang
+	return append([]string{"-x", lang}, w...)
+}
+
+// words returns a's words in a command rebuilt with x: -x options are
+// dropped, inputs get the -x they need.
+func (x *xTracker) words(a Arg, ws ...string) []string {
+	if _, ok := a.Value("-x"); ok {
+		return nil
+	}
+	if !a.Input {
+		return ws
+	}
+	lang := ""
+	if a.X {
+		lang = a.Lang
+	}
+	return x.input(lang, ws...)
 }

@@ -231,11 +231,12 @@ func (c *Command) tool(launch bool) []string {
 
 // plainCompile compiles input i of a -c command as the compiler would.
 func (p *Planner) plainCompile(c *Command, i int) []string {
+	var x xTracker
 	args := c.rebuild(func(n int, a Arg) []string {
 		if a.Input && n != i {
 			return nil
 		}
-		return a.Words
+		return x.words(a, a.Words...)
 	})
 	return append(c.tool(true), args...)
 }
@@ -270,12 +271,15 @@ func (p *Planner) job(c *Command, i, k int, compileOnly bool, dir string) Job {
 	if strings.HasPrefix(c.Args[i].Lang, "assembler") {
 		step = "-E" // --optpoline-asm: preprocess (or copy) the assembly
 	}
+	var x xTracker
 	args := c.rebuild(func(n int, a Arg) []string {
 		switch {
 		case a.Input && n != i:
 			return nil
 		case a.Input:
-			return a.Words
+			return x.words(a, a.Words...)
+		case a.Opt() == "-x":
+			return nil
 		case a.Opt() == "-c":
 			return []string{step}
 		case isOutput(a):
@@ -338,19 +342,12 @@ func (p *Planner) link(c *Command, jobs []Job) []string {
 			objs[j.arg] = j.Tmp
 		}
 	}
-	lang := ""
+	var x xTracker
 	args := c.rebuild(func(n int, a Arg) []string {
-		if v, ok := a.Value("-x"); ok {
-			lang = v
+		if obj, ok := objs[n]; ok {
+			return x.input("", obj)
 		}
-		obj, ok := objs[n]
-		switch {
-		case !a.Input || !ok:
-			return a.Words
-		case lang != "" && lang != "none":
-			return []string{"-x", "none", obj, "-x", lang}
-		}
-		return []string{obj}
+		return x.words(a, a.Words...)
 	})
 	return append(c.tool(false), args...)
 }
