@@ -26,10 +26,10 @@ type ccKind struct {
 	// one byte for byte, while Clang's integrated assembler lays out an
 	// object from text and from its own code generator differently.
 	clangDiffer []string
-	run      string   // program to run in both directories, output compared
-	note     string   // the wrapper's stderr starts with this line
-	loose    bool     // compare only the exit status and the version line (-v)
-	lines    string   // object whose line table must name x.c, not a temporary
+	run         string // program to run in both directories, output compared
+	note        string // the wrapper's stderr starts with this line
+	loose       bool   // compare only the exit status and the version line (-v)
+	lines       string // object whose line table must name x.c, not a temporary
 }
 
 var ccKinds = []ccKind{
