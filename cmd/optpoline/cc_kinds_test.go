@@ -68,6 +68,8 @@ var ccKinds = []ccKind{
 	{name: "MD-MF", args: "-MD -MF x.dep -c x.c", promoted: []string{"x.o"}},
 	{name: "MD-MF-o", args: "-MD -MF sub/x.d -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}},
 	{name: "MD-MT", args: "-MD -MT 'my target' -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}},
+	{name: "Wp-MMD", args: "-Wp,-MMD,sub/dep.d -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}},
+	{name: "Wp-MD-no-o", args: "-Wp,-MD,dep.d -c x.c", promoted: []string{"x.o"}},
 	{name: "MD-link", args: "-MD a.c b.c -o p", promoted: []string{"p"}, run: "p"},
 	{name: "MD-link-no-o", args: "-MD a.c b.c", promoted: []string{"a.out"}, run: "a.out"},
 	{name: "save-temps", args: "-save-temps -c x.c", promoted: []string{"x.o"}, differ: []string{"x.s"}},
