@@ -192,17 +192,6 @@ func (c *Command) has(opts ...string) bool {
 	return false
 }
 
-// value is the last argument of option name, and whether it was given.
-func (c *Command) value(name string) (string, bool) {
-	v, ok := "", false
-	for _, a := range c.Args {
-		if s, is := a.Value(name); is {
-			v, ok = s, true
-		}
-	}
-	return v, ok
-}
-
 // isOutput reports whether a is -o FILE or -oFILE.
 func isOutput(a Arg) bool {
 	_, ok := a.Value("-o")

@@ -86,7 +86,10 @@ func runCC(e *env, args []string) int {
 		Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr,
 		Signals: sigs,
 		Options: opts,
-		Warnf:   func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) },
+		Fallback: func(me *ccwrap.MarkupError) {
+			printMarkupError(e, me)
+			fmt.Fprintln(e.stderr, "optpoline: assembling it without markup (--optpoline-fallback)")
+		},
 	}
 	status, err := r.Run(plan)
 	var se *ccwrap.SignalError
@@ -95,20 +98,24 @@ func runCC(e *env, args []string) int {
 	case errors.As(err, &se):
 		return reraise(se.Signal)
 	case errors.As(err, &me):
-		lines := strings.Split(me.Err.Error(), "\n")
-		for i, l := range lines {
-			if i == maxErrors {
-				fmt.Fprintf(e.stderr, "optpoline: %s: too many errors\n", me.Source)
-				break
-			}
-			fmt.Fprintf(e.stderr, "optpoline: %s: %s\n", me.Source, l)
-		}
+		printMarkupError(e, me)
 		return 1
 	case err != nil:
 		fmt.Fprintf(e.stderr, "optpoline: %v\n", err)
 		return 1
 	}
 	return status
+}
+
+// printMarkupError prints "optpoline: x.c: " and each error, capped.
+func printMarkupError(e *env, me *ccwrap.MarkupError) {
+	for i, l := range strings.Split(me.Err.Error(), "\n") {
+		if i == maxErrors {
+			fmt.Fprintf(e.stderr, "optpoline: %s: too many errors\n", me.Source)
+			break
+		}
+		fmt.Fprintf(e.stderr, "optpoline: %s: %s\n", me.Source, l)
+	}
 }
 
 // execCompiler replaces the wrapper with argv: the compiler then owns the
