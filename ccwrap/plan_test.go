@@ -87,6 +87,12 @@ func TestPassThrough(t *testing.T) {
 			t.Errorf("%s: why %q note %q, want %q %q", tt.line, p.Why, p.Note, tt.why, tt.note)
 		}
 	}
+	if p := plan(t, DefaultOptions(), Clang, "clang --coverage -c x.c"); p.Exec == nil || !strings.HasPrefix(p.Why, "Clang names") {
+		t.Errorf("clang --coverage: %+v", p)
+	}
+	if p := plan(t, DefaultOptions(), GCC, "gcc --coverage -c x.c"); p.Exec != nil {
+		t.Errorf("gcc --coverage passes through: %s", p.Why)
+	}
 	off := DefaultOptions()
 	off.Off = true
 	if p := plan(t, off, GCC, "gcc -c x.c"); p.Exec == nil || p.Why != "--optpoline-off" {

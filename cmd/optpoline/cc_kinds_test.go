@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -30,6 +31,8 @@ type ccKind struct {
 	note        string // the wrapper's stderr starts with this line
 	loose       bool   // compare only the exit status and the version line (-v)
 	lines       string // object whose line table must name x.c, not a temporary
+	clangPasses bool   // Clang compiles this kind unchanged: nothing promoted
+	gcda        string // object whose .gcda paths must be the bare compiler's
 }
 
 var ccKinds = []ccKind{
@@ -74,6 +77,11 @@ var ccKinds = []ccKind{
 	{name: "MD-link-no-o", args: "-MD a.c b.c", promoted: []string{"a.out"}, run: "a.out"},
 	{name: "save-temps", args: "-save-temps -c x.c", promoted: []string{"x.o"}, differ: []string{"x.s"}},
 	{name: "save-temps-o", args: "-save-temps -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}, differ: []string{"sub/y.s", "x.s"}},
+	{name: "coverage", args: "--coverage -c x.c -o sub/y.o", promoted: []string{"sub/y.o"},
+		differ: []string{"sub/y.gcno"}, gcda: "sub/y.o", clangPasses: true},
+	{name: "coverage-link", args: "--coverage a.c b.c -o p", promoted: []string{"p"},
+		differ: []string{"p-a.gcno", "p-b.gcno", "p-a.gcda", "p-b.gcda"}, run: "p", gcda: "p", clangPasses: true},
+	{name: "stack-usage", args: "-fstack-usage -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}, clangPasses: true},
 	{name: "g", args: "-g -c x.c -o g.o", promoted: []string{"g.o"}, lines: "g.o"},
 	{name: "g-link", args: "-g -O1 a.c b.c -o p", promoted: []string{"p"}, run: "p", lines: "p"},
 }
@@ -108,6 +116,9 @@ func checkKind(t *testing.T, cc string, k ccKind) {
 	args := splitArgs(k.args)
 	if cc == "clang" {
 		k.differ = append(k.differ, k.clangDiffer...)
+		if k.clangPasses { // objects name the absolute .gcda path: compared below
+			k.promoted, k.differ = nil, append(k.differ, k.promoted...)
+		}
 	}
 	if cc == "clang" && k.name == "save-temps-o" {
 		k.differ = []string{"x.s"} // Clang leaves its temporaries in the working directory
@@ -169,6 +180,16 @@ func checkKind(t *testing.T, cc string, k ccKind) {
 		if g != w {
 			t.Errorf("./%s: %+v, want %+v", k.run, g, w)
 		}
+		if a, b := names(readTree(t, bare)), names(readTree(t, wrap)); a != b {
+			t.Errorf("files after running ./%s differ:\n got: %s\nwant: %s", k.run, b, a)
+		}
+	}
+	if k.gcda != "" {
+		w := gcdaPaths.FindAllString(string(wantFiles[k.gcda]), -1)
+		g := gcdaPaths.FindAllString(strings.ReplaceAll(string(gotFiles[k.gcda]), wrap, bare), -1)
+		if len(w) == 0 || strings.Join(g, " ") != strings.Join(w, " ") {
+			t.Errorf("%s: .gcda paths %q, want %q", k.gcda, g, w)
+		}
 	}
 	if k.lines != "" {
 		out, err := exec.Command("readelf", "--debug-dump=line", filepath.Join(wrap, k.lines)).CombinedOutput()
@@ -181,6 +202,9 @@ func checkKind(t *testing.T, cc string, k ccKind) {
 		}
 	}
 }
+
+// gcdaPaths finds the coverage data paths an object names.
+var gcdaPaths = regexp.MustCompile(`[ -~]*\.gcda`)
 
 func names(files map[string][]byte) string {
 	var ns []string
