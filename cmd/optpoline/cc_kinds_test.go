@@ -52,6 +52,7 @@ var ccKinds = []ccKind{
 	{name: "c-several", args: "-c a.c b.c x.c", promoted: []string{"a.o", "x.o"}, clangDiffer: []string{"b.o"}},
 	{name: "compile-link", args: "a.c b.c -o p", promoted: []string{"p"}, run: "p"},
 	{name: "nothing-to-promote", args: "-c b.c", clangDiffer: []string{"b.o"}},
+	{name: "c++", args: "-O1 -c v.cc", promoted: []string{"v.o"}},
 	{name: "warning-once", args: "-c warn.c", promoted: []string{"warn.o"}},
 	{name: "error", args: "-c err.c"},
 	{name: "error-several", args: "-c err.c x.c", promoted: []string{"x.o"}},
