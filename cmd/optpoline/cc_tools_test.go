@@ -73,7 +73,8 @@ func TestCCSignal(t *testing.T) {
 func TestCCache(t *testing.T) {
 	dir, cache := t.TempDir(), t.TempDir()
 	copySources(t, dir)
-	env := []string{"CCACHE_DIR=" + cache, "CCACHE_NOCONFIG=", "PATH=" + optpolineOnPath(t) + ":" + os.Getenv("PATH"),
+	bin := optpolineOnPath(t)
+	env := []string{"CCACHE_DIR=" + cache, "CCACHE_CONFIGPATH=" + filepath.Join(cache, "ccache.conf"), "PATH=" + bin + ":" + os.Getenv("PATH"),
 		"OPTPOLINE_FLAGS="}
 	build := func(obj string) []byte {
 		t.Helper()
@@ -118,6 +119,22 @@ func TestCCache(t *testing.T) {
 	}
 	if hits != 1 {
 		t.Errorf("cache hits = %d, want 1:\n%s", hits, stats.stdout)
+	}
+
+	// CC="optpoline cc ccache gcc": ccache caches the -S step.
+	for _, obj := range []string{"l1.o", "l2.o"} {
+		r := runCmd(t, dir, env, nil, filepath.Join(bin, "optpoline"), "cc", "ccache", "gcc", "-O2", "-c", "x.c", "-o", obj)
+		if r.status != 0 {
+			t.Fatalf("optpoline cc ccache gcc: %+v", r)
+		}
+	}
+	l1, _ := os.ReadFile(filepath.Join(dir, "l1.o"))
+	l2, _ := os.ReadFile(filepath.Join(dir, "l2.o"))
+	if !bytes.Equal(l1, l2) || !hasSites(t, filepath.Join(dir, "l2.o")) {
+		t.Error("launcher form: objects differ or lack sites")
+	}
+	if s := runCmd(t, dir, env, nil, "ccache", "--print-stats").stdout; !strings.Contains(s, "direct_cache_hit\t2") {
+		t.Errorf("launcher form: no second cache hit:\n%s", s)
 	}
 }
 
