@@ -314,3 +314,11 @@ func TestParse(t *testing.T) {
 		t.Error("empty command: no error")
 	}
 }
+
+func TestFamilyOf(t *testing.T) {
+	for name, want := range map[string]Family{"gcc": GCC, "cc": GCC, "clang": Clang, "clang++": Clang, "/usr/bin/clang-14": Clang, "no-such-cc": GCC} {
+		if got := FamilyOf(name); got != want {
+			t.Errorf("FamilyOf(%s) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -59,13 +58,10 @@ func runCC(e *env, args []string) int {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	planner := &ccwrap.Planner{
 		Options: opts,
-		Family:  family(c.Compiler),
+		Family:  ccwrap.FamilyOf(c.Compiler),
 		TempDir: func() (string, error) { return os.MkdirTemp("", "optpoline-cc-") },
 		Unique:  strconv.Itoa(os.Getpid()),
-		Special: func(path string) bool {
-			fi, err := os.Stat(path)
-			return err == nil && !fi.Mode().IsRegular()
-		},
+		Special: ccwrap.SpecialFile,
 	}
 	plan, err := planner.Plan(c)
 	if err != nil {
@@ -141,19 +137,4 @@ func reraise(sig os.Signal) int {
 	syscall.Kill(os.Getpid(), s)
 	time.Sleep(time.Second)
 	return 128 + int(s)
-}
-
-// family tells Clang from GCC by the name the compiler resolves to
-// (Debian's cc and gcc are links to gcc-12, clang to llvm-14/bin/clang).
-func family(compiler string) ccwrap.Family {
-	name := compiler
-	if p, err := exec.LookPath(compiler); err == nil {
-		if r, err := filepath.EvalSymlinks(p); err == nil {
-			name = r
-		}
-	}
-	if strings.Contains(filepath.Base(name), "clang") || strings.Contains(filepath.Base(compiler), "clang") {
-		return ccwrap.Clang
-	}
-	return ccwrap.GCC
 }
