@@ -33,6 +33,7 @@ type ccKind struct {
 	lines       string // object whose line table must name x.c, not a temporary
 	clangPasses bool   // Clang compiles this kind unchanged: nothing promoted
 	gcda        string // object whose .gcda paths must be the bare compiler's
+	fails       bool   // the compiler fails, though some objects are written
 }
 
 var ccKinds = []ccKind{
@@ -53,9 +54,11 @@ var ccKinds = []ccKind{
 	{name: "compile-link", args: "a.c b.c -o p", promoted: []string{"p"}, run: "p"},
 	{name: "nothing-to-promote", args: "-c b.c", clangDiffer: []string{"b.o"}},
 	{name: "c++", args: "-O1 -c v.cc", promoted: []string{"v.o"}},
+	{name: "assembler-flags", args: "-Wa,--noexecstack -Xassembler --noexecstack -gz -g -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}, lines: "sub/y.o"},
+	{name: "response-file", args: "@flags.rsp -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}},
 	{name: "warning-once", args: "-c warn.c", promoted: []string{"warn.o"}},
 	{name: "error", args: "-c err.c"},
-	{name: "error-several", args: "-c err.c x.c", promoted: []string{"x.o"}},
+	{name: "error-several", args: "-c err.c x.c", promoted: []string{"x.o"}, fails: true},
 	{name: "s", args: "-c asm.s"},
 	{name: "S-input", args: "-c asm.S -o sub/asm.o"},
 	{name: "stdin-c", args: "-x c - -c -o stdin.o", stdin: "x.c"},
@@ -133,6 +136,9 @@ func checkKind(t *testing.T, cc string, k ccKind) {
 			t.Errorf("stderr does not start with the note %q once:\n%s", k.note, got.stderr)
 		}
 		got.stderr = strings.TrimPrefix(got.stderr, k.note+"\n")
+	}
+	if (len(k.promoted) > 0 || k.run != "") && want.status != 0 && !k.fails {
+		t.Errorf("the bare compiler failed (status %d) where the kind expects objects:\n%s", want.status, want.stderr)
 	}
 	if got.status != want.status {
 		t.Errorf("exit status %d, want %d\nstderr:\n%s", got.status, want.status, got.stderr)
