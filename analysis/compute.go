@@ -319,8 +319,23 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			}
 			continue
 		case x86.Call:
-			if tgt, ok := directTarget(f, i, ops[:0]); ok && (IsNoreturn(tgt) || info.deadEnd[tgt] || noreturn[tgt]) {
+			tgt, direct := directTarget(f, i, ops[:0])
+			if direct && (IsNoreturn(tgt) || info.deadEnd[tgt] || noreturn[tgt]) {
 				continue
+			}
+			if strict && direct {
+				// An intra-function call (the retpoline idiom) pushes a
+				// return address and jumps, as objtool models it; the
+				// code after it runs only by an explicit return there.
+				j, ok := labels[tgt]
+				if !ok {
+					j, ok = NumericLabel(f, i, tgt)
+				}
+				if _, isFn := info.byName[tgt]; ok && !isFn {
+					s.pushRet()
+					push(j, s)
+					continue
+				}
 			}
 			if isCallerSaved(s.cp) {
 				s.cp = x86.NoReg
@@ -653,6 +668,20 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		s.setSP(0, false)
 	default:
 		clobber(s, dst)
+	}
+}
+
+// pushRet applies the return address push of a call.
+func (s *cstate) pushRet() {
+	if s.spOK {
+		s.sp += 8
+	}
+	if s.cfa == x86.RSP {
+		if s.spOK {
+			s.off = s.sp
+		} else {
+			s.unknown()
+		}
 	}
 }
 

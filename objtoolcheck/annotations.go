@@ -14,6 +14,7 @@ import (
 type annotations struct {
 	retpolineSafe map[int]bool    // instruction statements
 	nonStandard   map[string]bool // STACK_FRAME_NON_STANDARD functions
+	intraCall     map[int]bool    // annotated intra-function calls
 	refs          []annRef        // every entry, for checkAnnotations
 }
 
@@ -31,6 +32,7 @@ type annRef struct {
 const (
 	annNoendbr       = 1
 	annRetpolineSafe = 2
+	annIntraCall     = 7
 	annMax           = 8 // ANNOTYPE_REACHABLE, the last one known
 )
 
@@ -38,7 +40,7 @@ const (
 // ".quad SYM", ".long SYM - ." or, in .discard.annotate_insn, a
 // ".long SYM - ." followed by ".long TYPE".
 func (c *checker) readAnnotations() annotations {
-	a := annotations{retpolineSafe: map[int]bool{}, nonStandard: map[string]bool{}}
+	a := annotations{retpolineSafe: map[int]bool{}, nonStandard: map[string]bool{}, intraCall: map[int]bool{}}
 	f := c.f
 	var buf [4]parser.Span
 	pending := -1 // index in a.refs awaiting its annotate_insn type
@@ -78,12 +80,19 @@ func (c *checker) readAnnotations() annotations {
 				}
 			case ".discard.func_stack_frame_non_standard":
 				a.nonStandard[sym] = true
+			case ".discard.intra_function_calls":
+				if ref.insn >= 0 {
+					a.intraCall[ref.insn] = true
+				}
 			}
 		}
 	}
 	for _, r := range a.refs {
 		if r.sec == ".discard.annotate_insn" && r.typ == annRetpolineSafe && r.insn >= 0 {
 			a.retpolineSafe[r.insn] = true
+		}
+		if r.sec == ".discard.annotate_insn" && r.typ == annIntraCall && r.insn >= 0 {
+			a.intraCall[r.insn] = true
 		}
 	}
 	return a

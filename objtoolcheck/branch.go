@@ -203,33 +203,27 @@ func (c *checker) inThunk(i int) bool {
 	return c.owner[i] >= 0 && isThunkBody(c.funcs[c.owner[i]])
 }
 
-// checkLoose checks code outside every function for reachability: after
-// a dead end, code no label introduces runs nowhere. Inline asm and
-// optpoline's own sections are left alone.
+// reachedElsewhere: sections whose code is reached through tables, not
+// symbols (the kernel's alternatives and fixups, optpoline's own blocks).
+func reachedElsewhere(sec string) bool {
+	return strings.HasPrefix(sec, ".text.optpoline") || sec == ".fixup" || strings.HasPrefix(sec, ".altinstr")
+}
+
+// checkLoose reports code outside every function once per stretch, as
+// objtool does (it sees no function symbol covering it, so nothing
+// reaches it). Inline asm and optpoline's own sections are left alone.
 func (c *checker) checkLoose() {
 	f := c.f
-	dead := false
-	prevSec := ""
+	inRun := false
 	for i := range f.Stmts {
 		st := &f.Stmts[i]
-		if c.sec[i] != prevSec {
-			dead, prevSec = false, c.sec[i]
+		if st.Kind != parser.Instr {
+			continue
 		}
-		switch st.Kind {
-		case parser.Label:
-			dead = false
-		case parser.Instr:
-			if c.owner[i] >= 0 || st.Flags&parser.InlineAsm != 0 || strings.HasPrefix(c.sec[i], ".text.optpoline") {
-				dead = false
-				continue
-			}
-			w := f.Word(i)
-			if dead && !padding(w, x86.Classify(w)) {
-				c.report(i, "", Unreachable, "unreachable instruction (no label or function leads here)")
-				dead = false
-				continue
-			}
-			dead = c.deadEnd(i)
+		loose := c.owner[i] < 0 && st.Flags&parser.InlineAsm == 0 && !reachedElsewhere(c.sec[i])
+		if loose && !inRun && !padding(f.Word(i), x86.Classify(f.Word(i))) {
+			c.report(i, "", Unreachable, "unreachable instruction (outside any function: give its label a \".type NAME, @function\" and a .size)")
 		}
+		inRun = loose
 	}
 }

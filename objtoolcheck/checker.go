@@ -46,8 +46,17 @@ func (c *checker) report(i int, fn string, id, format string, args ...any) {
 	p := c.f.Position(off)
 	c.findings = append(c.findings, Finding{
 		File: p.Filename, Line: p.Line, Col: p.Col, ID: id, Severity: sev,
-		Message: fmt.Sprintf(format, args...), Function: fn,
+		Message: fmt.Sprintf(format, args...), Function: symName(fn),
 	})
+}
+
+// symName is a symbol as the object file has it: clang's quoted names
+// ("dash-y") unquoted.
+func symName(s string) string {
+	if n, err := parser.Name(s); err == nil {
+		return n
+	}
+	return s
 }
 
 func (c *checker) run() {

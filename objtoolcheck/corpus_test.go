@@ -19,8 +19,11 @@ import (
 var knownFindings = map[[2]string]string{
 	{"Os-thunk-inline", "cfi"}: "gcc 12 -mindirect-branch=thunk-inline writes no CFI for the " +
 		"inline thunk's call (asm-forms.md): the CFA after it is off by 8",
-	{"Os-thunk-inline", "unreachable"}: "the inline thunk's 'call .LIND1; .LIND0: pause; lfence; " +
-		"jmp .LIND0; .LIND1: mov %reg,(%rsp); ret' is an intra-function call objtool refuses too",
+	{"Os-thunk-inline", "unsupported"}: "the inline thunk's 'call .LIND1; .LIND0: pause; lfence; " +
+		"jmp .LIND0; .LIND1: mov %reg,(%rsp); ret' is an unannotated intra-function call, which objtool refuses too",
+	{"Os-thunk-inline", "stack-ret"}: "the inline thunk's ret (really a jump through the overwritten " +
+		"return address) returns with the intra-function call's return address still pushed",
+	{"Os-thunk-inline", "unreachable"}: "the inline thunk's speculation trap is reached only by the intra-function call",
 	{"O2-nopie-fentry-nop", "cfi"}: "gcc 12 pushes %r10 (the static chain) before the -mnop-mcount " +
 		"fentry nop of a nested function without a .cfi_def_cfa_offset",
 }

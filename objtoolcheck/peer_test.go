@@ -122,7 +122,8 @@ var extrasExpected = map[string]string{
 	"peer/35-three-bad":          "objtool reports unreachable instructions only if nothing else warned",
 	"peer/40-unreachable-hidden": "objtool reports unreachable instructions only if nothing else warned",
 	"peer/27-call-notype": "objtool reports the untyped sized helper at the call (not modelled); " +
-		"we report it at its .size (no-size)",
+		"we report it at its .size (no-size), and its code as outside any function (objtool reports " +
+		"unreachable instructions only if nothing else warned)",
 }
 
 // oursOnly are checks objtool has no counterpart for.

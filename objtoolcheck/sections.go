@@ -107,6 +107,26 @@ func (c *checker) checkSizes() {
 			c.report(j, "", NoSize, "%s has a .size but no \".type %s, @function\": a sized NOTYPE symbol", name, name)
 		}
 	}
+	// An alias (".set g, f", gcc's C1/C2 constructors) gets the size of
+	// its target: none if the target has none.
+	for i := range f.Stmts {
+		if f.Stmts[i].Kind != parser.Directive || !(f.WordIs(i, ".set") || f.WordIs(i, ".equ")) {
+			continue
+		}
+		args := f.SplitArgs(i, buf[:0])
+		if len(args) != 2 {
+			continue
+		}
+		alias := strings.TrimSpace(string(f.Src[args[0].Pos:args[0].End]))
+		target := strings.TrimSpace(string(f.Src[args[1].Pos:args[1].End]))
+		if k, ok := c.byName[target]; ok && !isThunkBody(c.funcs[k]) {
+			if _, sizedT := sized[target]; !sizedT {
+				if _, sizedA := sized[alias]; !sizedA {
+					c.report(i, alias, NoSize, "%s() is missing an ELF size annotation (an alias of %s, which has none)", symName(alias), symName(target))
+				}
+			}
+		}
+	}
 	for _, fn := range c.funcs {
 		if isThunkBody(fn) {
 			continue // gcc writes its thunks (comdat) without .size
@@ -114,7 +134,7 @@ func (c *checker) checkSizes() {
 		j, ok := sized[fn.Name]
 		switch {
 		case !ok:
-			c.report(fn.Label, fn.Name, NoSize, "%s() is missing an ELF size annotation (.size %s, .-%s)", fn.Name, fn.Name, fn.Name)
+			c.report(fn.Label, fn.Name, NoSize, "%s() is missing an ELF size annotation (.size %s, .-%s)", symName(fn.Name), fn.Name, fn.Name)
 		case c.sec[j] != fn.Section:
 			c.report(j, fn.Name, Sections, ".size %s is in section %s, its label in %s", fn.Name, c.sec[j], fn.Section)
 		}

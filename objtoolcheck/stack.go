@@ -101,8 +101,12 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 			if s.CFA.Known && s.Modified() {
 				add(i, StackSibling, "sibling call from callable instruction with modified stack frame (%s)", frameDiff(s))
 			}
+		case cls == x86.Call && c.intraCall(fn, i):
+			if !c.ann.intraCall[i] {
+				c.report(i, fn.Name, Unsupported, "unannotated intra-function call (annotate it in .discard.intra_function_calls)")
+			}
 		case cls == x86.Call:
-			if c.cfg.on(FramePointer) && !c.intraCall(fn, i) && s.CFA.Known && !s.FrameSetUp {
+			if c.cfg.on(FramePointer) && s.CFA.Known && !s.FrameSetUp {
 				add(i, FramePointer, "call without frame pointer save/setup (cfa=%s)", s.CFA)
 			}
 		case c.cfg.on(FramePointer) && writesBP(w, cls, os):
@@ -187,6 +191,9 @@ func (c *checker) intraCall(fn analysis.Func, i int) bool {
 	if !ok {
 		return false
 	}
+	if _, isFn := c.byName[tgt]; isFn {
+		return false // recursion
+	}
 	if j, ok := c.labels[tgt]; ok && j >= fn.Start && j < fn.End {
 		return true
 	}
@@ -197,10 +204,10 @@ func (c *checker) intraCall(fn analysis.Func, i int) bool {
 func (c *checker) fallMessage(fn analysis.Func) string {
 	for _, g := range c.funcs {
 		if g.Start >= fn.End && g.Section == fn.Section {
-			return fmt.Sprintf("%s() falls through to next function %s()", fn.Name, g.Name)
+			return fmt.Sprintf("%s() falls through to next function %s()", symName(fn.Name), symName(g.Name))
 		}
 	}
-	return fmt.Sprintf("%s() falls through to the end of section %s", fn.Name, fn.Section)
+	return fmt.Sprintf("%s() falls through to the end of section %s", symName(fn.Name), fn.Section)
 }
 
 // padding is what compilers and assemblers put where nothing runs.

@@ -114,6 +114,6 @@ to_cold:
 	ret
 	.section	.text.unlikely,"ax",@progbits
 .Ltc_cold:
-	call	abort
+	call	abort	# want "^unreachable instruction \\(outside any function.*\\[unreachable\\]"
 	.text
 	.size	to_cold, .-to_cold

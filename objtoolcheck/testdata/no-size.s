@@ -10,7 +10,7 @@
 # size (checks.go: "or a .size names a global label that has no .type").
 	.globl	untyped
 untyped:
-	ret
+	ret	# want "^unreachable instruction \\(outside any function.*\\[unreachable\\]"
 	.size	untyped, .-untyped		# want "^untyped has a \\.size but no .*\\.type untyped, @function.*\\[no-size\\]"
 
 # objtool case 08: no .size (the function then runs to the next function's

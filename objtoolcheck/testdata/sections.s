@@ -76,7 +76,7 @@ size_elsewhere:
 	.section	.rodata
 .Lro_tab:
 	.quad	0
-	movl	$1, %eax			# want "^instruction in non-executable section \\.rodata \\[sections\\]"
+	movl	$1, %eax			# want "^instruction in non-executable section \\.rodata \\[sections\\]" "^unreachable instruction \\(outside any function.*\\[unreachable\\]"
 	ret
 
 # Instructions in .data.

@@ -63,9 +63,9 @@ two_dead:
 # objtool case 31: code outside any function, after a dead end, that no
 # label introduces.
 loose_code:
-	movl	$60, %eax
+	movl	$60, %eax			# want "^unreachable instruction \\(outside any function.*\\[unreachable\\]"
 	ret
-	movl	$1, %eax			# want "^unreachable instruction \\(no label or function leads here\\) \\[unreachable\\]"
+	movl	$1, %eax
 	ret
 
 # --- negative cases -------------------------------------------------------

@@ -12,5 +12,5 @@ f:
 	ret
 	.size	f, .-f
 helper:
-	ret
+	ret	# want "^unreachable instruction \\(outside any function.*\\[unreachable\\]"
 	.size	helper, .-helper	# want "\\[no-size\\]"
