@@ -32,6 +32,17 @@ type cstate struct {
 	// bpTop: the last stack operation was "push %rbp"; fpSet: the frame
 	// pointer was set up ("push %rbp; mov %rsp, %rbp") and not torn down.
 	bpTop, fpSet bool
+	// After "mov %rsp, %rbp" in a realigned frame (rsp unknown relative
+	// to the CFA), rsp is still known relative to rbp: rsp = rbp - spB.
+	// savedB holds the registers saved there (rbp-relative offsets) and
+	// drapB the DRAP register's slot, so that a lost or misplaced pop in
+	// a DRAP epilogue is seen.
+	bpAnc, spBOK bool
+	spB          int32
+	savedB       [len(CalleeSaved)]int32
+	drapB        int32
+	drapLost     bool
+	bpSavedAnc   bool // the caller's rbp is at [rbp+0] of the anchored frame
 }
 
 // CalleeSaved are the registers a function must give back as it got them
@@ -83,7 +94,7 @@ func merge(a *cstate, b cstate, strict bool) (changed, conflict bool) {
 		return true, false
 	}
 	old := *a
-	if strict && a.cfa != x86.NoReg && b.cfa != x86.NoReg && (a.cfa != b.cfa || a.off != b.off || a.saved != b.saved) {
+	if strict && a.cfa != x86.NoReg && b.cfa != x86.NoReg && (a.cfa != b.cfa || a.off != b.off || a.saved != b.saved || a.savedB != b.savedB || a.drapLost != b.drapLost || a.bpSavedAnc != b.bpSavedAnc) {
 		return false, true
 	}
 	if a.cfa != b.cfa || a.off != b.off {
@@ -103,6 +114,14 @@ func merge(a *cstate, b cstate, strict bool) (changed, conflict bool) {
 	}
 	if a.drapPushed != b.drapPushed {
 		a.drapPushed = false
+	}
+	if a.bpAnc != b.bpAnc || a.spBOK != b.spBOK || a.spB != b.spB || a.drapB != b.drapB {
+		a.bpAnc, a.spBOK, a.spB, a.drapB = false, false, 0, 0
+	}
+	a.drapLost = a.drapLost || b.drapLost
+	a.bpSavedAnc = a.bpSavedAnc && b.bpSavedAnc
+	if a.savedB != b.savedB {
+		a.savedB = [len(CalleeSaved)]int32{}
 	}
 	a.bpTop = a.bpTop && b.bpTop
 	a.fpSet = a.fpSet && b.fpSet
@@ -476,6 +495,9 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		if s.spOK {
 			s.sp += d
 		}
+		if s.spBOK {
+			s.spB += d
+		}
 		if s.cfa == x86.RSP {
 			if !s.spOK {
 				s.unknown()
@@ -511,8 +533,16 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 			}
 			s.save(os[0].Reg, -s.sp)
 		}
+		if len(os) == 1 && os[0].Kind == parser.OpReg && !s.spOK && s.spBOK && d == 8 {
+			if k := savedIndex(os[0].Reg); k >= 0 && s.saved[k] == 0 && s.savedB[k] == 0 {
+				s.savedB[k] = -s.spB
+			}
+		}
 		if len(os) == 1 && os[0].Kind == parser.OpReg && os[0].Reg == s.cfa && s.cfa != x86.RSP && s.cfa != x86.RBP {
 			s.drapPushed = true
+			if !s.spOK && s.spBOK {
+				s.drapB = -s.spB
+			}
 		}
 		return
 	case x86.PushF:
@@ -529,6 +559,19 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		}
 		if s.spOK && d == 8 {
 			s.restore(dst, -s.sp)
+		}
+		if s.spBOK && d == 8 {
+			if dst == x86.RBP && s.spB == 0 {
+				s.bpSavedAnc = false
+			}
+			if k := savedIndex(dst); k >= 0 && s.savedB[k] == -s.spB {
+				s.savedB[k] = 0
+			}
+			if dst == s.cfa && s.drapB != 0 && s.drapB != -s.spB {
+				// The DRAP register comes back from someone else's slot:
+				// the CFA it gives is wrong from here on.
+				s.drapLost = true
+			}
 		}
 		adjust(-d)
 		switch {
@@ -549,6 +592,9 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		}
 		return
 	case x86.Leave:
+		if s.bpAnc {
+			s.bpSavedAnc = false // mov %rbp, %rsp; pop %rbp
+		}
 		s.setSP(s.fp, s.fpOK)
 		if s.cfa == x86.NoReg {
 			return
@@ -630,6 +676,18 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 			ok = false
 		}
 		leaTo(f, i, s, dst, v, ok)
+		if dst == x86.RSP {
+			switch {
+			case !ok && src.Base == x86.RBP && s.bpAnc:
+				if d, ok := dispValue(f, src); ok {
+					s.spBOK, s.spB = true, -d
+				}
+			case src.Base == x86.RSP && s.spBOK:
+				if d, ok := dispValue(f, src); ok {
+					s.spBOK, s.spB = true, s.spB-d
+				}
+			}
+		}
 		return
 	case base == "mov" && len(os) == 2 && src.Kind == parser.OpReg && src.Reg.Width() == 64:
 		r := src.Reg
@@ -637,6 +695,10 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		case r == x86.RSP && dst == x86.RBP:
 			s.fpSet = s.bpTop
 			s.fpOK, s.fp = s.spOK, s.sp
+			if !s.spOK {
+				s.bpAnc, s.spBOK, s.spB = true, true, 0
+				s.bpSavedAnc = s.bpTop
+			}
 			if s.spOK && s.bpSlot == s.sp && s.cfa == x86.RSP {
 				s.cfa, s.off = x86.RBP, s.fp // the frame pointer is set up
 			}
@@ -651,6 +713,7 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 			return
 		case dst == x86.RSP && r == x86.RBP:
 			s.setSP(s.fp, s.fpOK)
+			s.spBOK, s.spB = s.bpAnc, 0
 			return
 		case dst == x86.RSP:
 			s.setSP(s.cpOff, r == s.cp && s.cp != x86.NoReg)
@@ -702,6 +765,7 @@ func (s *cstate) slot(f *parser.File, m parser.Operand) (int32, bool) {
 // %rsp-based it moves with it.
 func (s *cstate) setSP(sp int32, ok bool) {
 	s.spOK, s.sp = ok, sp
+	s.spBOK = false // callers that know rsp relative to rbp set it again
 	if s.cfa == x86.RSP {
 		if ok {
 			s.off = sp
@@ -755,6 +819,7 @@ func nextIsAndRSP(f *parser.File, i int) bool {
 // popBP applies the register effect of "pop %rbp" (after the rsp change).
 func popBP(s *cstate) {
 	s.fpOK, s.fp, s.bpSlot = false, 0, 0
+	s.bpAnc, s.spBOK = false, false
 	if s.cp == x86.RBP {
 		s.cp = x86.NoReg
 	}

@@ -16,6 +16,15 @@ type FrameState struct {
 	// Saved[k] is the CFA-relative offset where CalleeSaved[k] was saved,
 	// 0 while it holds the caller's value.
 	Saved [len(CalleeSaved)]int32
+	// SavedBP[k] is where CalleeSaved[k] was saved relative to %rbp, in
+	// a realigned (DRAP) frame whose rsp is known only relative to rbp.
+	SavedBP [len(CalleeSaved)]int32
+	// DRAPLost says the DRAP register was popped from another register's
+	// slot, so the CFA it gives back is wrong.
+	DRAPLost bool
+	// BPUnrestored says a realigned frame saved the caller's %rbp at
+	// [rbp+0] and has not popped it back.
+	BPUnrestored bool
 	// FrameSetUp says "push %rbp; mov %rsp, %rbp" ran (and no pop %rbp
 	// or leave since): frame-pointer unwinding works here.
 	FrameSetUp bool
@@ -24,7 +33,7 @@ type FrameState struct {
 // Modified reports whether the frame differs from the one at entry:
 // CFA not rsp+8, or a callee-saved register not given back.
 func (s FrameState) Modified() bool {
-	return s.CFA != Entry || s.Saved != [len(CalleeSaved)]int32{}
+	return s.CFA != Entry || s.Saved != [len(CalleeSaved)]int32{} || s.SavedBP != [len(CalleeSaved)]int32{} || s.DRAPLost || s.BPUnrestored
 }
 
 // String formats s as objtool does for a mismatch: "cfa=rsp+16" plus each
@@ -39,6 +48,11 @@ func (s FrameState) String() string {
 	for k, off := range s.Saved {
 		if off != 0 {
 			fmt.Fprintf(&b, " %s@cfa%d", CalleeSaved[k], off)
+		}
+	}
+	for k, off := range s.SavedBP {
+		if off != 0 {
+			fmt.Fprintf(&b, " %s@rbp%d", CalleeSaved[k], off)
 		}
 	}
 	return b.String()
@@ -88,7 +102,7 @@ func ComputeFlow(f *parser.File, fn Func, noreturn map[string]bool) *Flow {
 }
 
 func (s cstate) frame() FrameState {
-	return FrameState{Reached: s.set, CFA: s.public(), Saved: s.saved, FrameSetUp: s.fpSet}
+	return FrameState{Reached: s.set, CFA: s.public(), Saved: s.saved, SavedBP: s.savedB, DRAPLost: s.drapLost, BPUnrestored: s.bpSavedAnc, FrameSetUp: s.fpSet}
 }
 
 // FileFuncs is Funcs(f), computed once per file and shared with

@@ -269,6 +269,17 @@ func frameDiff(s analysis.FrameState) string {
 			parts = append(parts, fmt.Sprintf("%%%s saved at cfa%d not restored", analysis.CalleeSaved[k], off))
 		}
 	}
+	for k, off := range s.SavedBP {
+		if off != 0 {
+			parts = append(parts, fmt.Sprintf("%%%s saved at rbp%d not restored", analysis.CalleeSaved[k], off))
+		}
+	}
+	if s.BPUnrestored {
+		parts = append(parts, "%rbp saved at rbp+0 not restored")
+	}
+	if s.DRAPLost {
+		parts = append(parts, "the DRAP register was popped from another register's slot")
+	}
 	return strings.Join(parts, "; ")
 }
 

@@ -11,7 +11,7 @@ f:
 	test	%edi, %edi
 	je	.L1
 	mov	%rsp, %rbp
-.L1:
+.L1:		# want "stack state mismatch: cfa1=rsp\\+16 cfa2=rbp\\+16 \\[stack-mismatch\\]"
 	pop	%rbp
-	ret		# want "\\[frame-pointer\\]"
+	ret
 	.size	f, .-f
