@@ -121,10 +121,10 @@ var knownDifferences = []knownDifference{
 // objtool, and why: objtool hides findings, or reports the same problem
 // elsewhere. Each of our findings there is asserted with # want.
 var extrasExpected = map[string]string{
-	"peer/16b-pie-table-dead":    "a PC32 jump table reloc makes objtool ignore unreachable instructions in the whole object",
-	"peer/33-jmp-mid-insn":       "objtool reports unreachable instructions only if nothing else warned",
-	"peer/35-three-bad":          "objtool reports unreachable instructions only if nothing else warned",
-	"peer/40-unreachable-hidden": "objtool reports unreachable instructions only if nothing else warned",
+	"peer/16b-pie-table-dead":           "a PC32 jump table reloc makes objtool ignore unreachable instructions in the whole object",
+	"peer/33-jmp-mid-insn":              "objtool reports unreachable instructions only if nothing else warned",
+	"peer/35-three-bad":                 "objtool reports unreachable instructions only if nothing else warned",
+	"peer/40-unreachable-hidden":        "objtool reports unreachable instructions only if nothing else warned",
 	"peer/42b-bp-cfa-one-path-stackval": "see knownDifferences: the same mistake, reported at the join",
 	"peer/27-call-notype": "objtool reports the untyped sized helper at the call (not modelled); " +
 		"we report it at its .size (no-size), and its code as outside any function (objtool reports " +
