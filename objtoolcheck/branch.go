@@ -40,7 +40,7 @@ func (c *checker) checkBranches() {
 			}
 			c.checkSLS(i, "ret")
 		case indirect:
-			if c.cfg.on(Retpoline) && !c.ann.retpolineSafe[i] && !(c.cfg.Kernel && c.sec[i] == ".init.text") {
+			if c.cfg.on(Retpoline) && !c.ann.retpolineSafe[i] && c.sec[i] != ".init.text" {
 				kind := "call"
 				if cls != x86.Call {
 					kind = "jump"

@@ -38,8 +38,9 @@ type Config struct {
 	Enabled map[string]bool
 	// Noreturn lists extra functions that never return.
 	Noreturn []string
-	// Kernel applies the kernel's rules: .init.text is exempt from the
-	// retpoline check only in kernel mode.
+	// Kernel says the file is kernel code. No check depends on it yet:
+	// .init.text is exempt from the retpoline check either way, as objtool
+	// exempts it in any object that is not a module.
 	Kernel bool
 	// Werror reports findings as errors.
 	Werror bool
