@@ -85,9 +85,12 @@ Also flags %rbp used as a scratch register in a function that saved it.`},
 		Summary: "instruction no path reaches",
 		Objtool: "unreachable instruction",
 		Doc: `No path from the function's entry reaches this instruction. Padding
-(nop, int3, ud2) is exempt. Often code after a jmp or ret that lost its
-label, or a call to a function that never returns that the tool does not
-know (add --noreturn=SYM).`},
+(nop, int3, ud2) is exempt, and so is a dead stretch right after a call (the
+compiler put it there not knowing the callee never returns). Often code
+after a jmp or ret that lost its label. Code outside every function (a label
+without ".type NAME, @function") is reported once per stretch, as objtool
+does: nothing that unwinds or validates code knows it is there. Inline asm
+and the kernel's .altinstr_*/.fixup sections are left alone.`},
 	{ID: Fallthrough, Default: true,
 		Summary: "a path runs into the next function or off the section",
 		Objtool: "falls through to next function",
@@ -111,8 +114,10 @@ instruction of this code.`},
 		Summary: "indirect call or jump in a retpoline build",
 		Objtool: "indirect call found in RETPOLINE build",
 		Doc: `(--enable=retpoline) An indirect call or jmp is not annotated
-retpoline-safe (.discard.retpoline_safe) and is not in .init.text: under
-Spectre v2 mitigations it must go through a retpoline thunk.`},
+retpoline-safe (.discard.retpoline_safe, or the newer .discard.annotate_insn)
+and is not in .init.text: under Spectre v2 mitigations it must go through a
+retpoline thunk. optpoline's sites keep the original branch as their
+fallback, so a file that had none keeps none.`},
 	{ID: Rethunk,
 		Summary: "bare ret in a return-thunk build",
 		Objtool: "'naked' return found in RETHUNK build",
@@ -155,7 +160,10 @@ non-branch; or an annotation names a label that is not an instruction.`},
 		Doc: `syscall, sysenter, sysret, sysexit, lret or a far jmp inside a function
 typed @function: objtool refuses these in callable code because the stack
 state after them is not the caller's. User-space syscall wrappers are the
-usual source; disable the check for them.`},
+usual source; disable the check for them. Also a call to a label of the
+same function (the retpoline idiom) without an entry in
+.discard.intra_function_calls: the return address it pushes is modelled,
+but an unannotated one is usually a mistake.`},
 }
 
 // Lookup returns the check with the given ID.
