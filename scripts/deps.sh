@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# deps.sh: make sure the tools optpoline's tests, demo and benchmarks run are
-# installed. As root it installs what is missing from Debian; otherwise it
+# deps.sh [integration]: make sure the tools optpoline's tests, demo and
+# benchmarks run are installed ("integration": also those of the integration
+# scripts). As root it installs what is missing from Debian; otherwise it
 # says exactly what is missing and how to install it, and fails.
 set -euo pipefail
 
@@ -9,6 +10,17 @@ declare -A pkg=(
   [gcc]=gcc [g++]=g++ [clang]=clang [clang++]=clang [as]=binutils [ld]=binutils
   [objdump]=binutils [make]=make [/usr/bin/time]=time
 )
+
+# `scripts/deps.sh integration`: also what scripts/integration.sh,
+# bench-build.sh and realcode-asm.sh need (Debian source packages, Lua's
+# libtool build).
+declare -A integ=(
+  [dpkg-source]=dpkg-dev [libtoolize]=libtool [autoreconf]=autoconf [automake]=automake
+  [readelf]=binutils [cmp]=diffutils
+)
+if [[ ${1:-} == integration ]]; then
+  for cmd in "${!integ[@]}"; do pkg[$cmd]=${integ[$cmd]}; done
+fi
 
 missing=()
 for cmd in "${!pkg[@]}"; do
