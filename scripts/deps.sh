@@ -8,7 +8,8 @@ set -euo pipefail
 # command -> Debian package
 declare -A pkg=(
   [gcc]=gcc [g++]=g++ [clang]=clang [clang++]=clang [as]=binutils [ld]=binutils
-  [objdump]=binutils [make]=make [/usr/bin/time]=time
+  [objdump]=binutils [readelf]=binutils [make]=make [/usr/bin/time]=time
+  [ccache]=ccache [distcc]=distcc
 )
 
 # `scripts/deps.sh integration`: also what scripts/integration.sh,

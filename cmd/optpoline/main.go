@@ -36,7 +36,7 @@ func init() {
 	commands = []command{
 		{"markup", "rewrite indirect calls in assembly files into promoted sites", runMarkup},
 		{"check", "validate assembly files (objtool-class checks)", notYet("check", 5)},
-		{"cc", "drop-in compiler wrapper: compile, mark up, assemble", notYet("cc", 6)},
+		{"cc", "drop-in compiler wrapper: compile, mark up, assemble", runCC},
 		{"profile", "read, merge and export run-time profiles", notYet("profile", 8)},
 		{"demo", "build a bundled program several ways and show the gain", runDemo},
 		{"version", "print the version", runVersion},

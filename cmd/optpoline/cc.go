@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/optpoline/optpoline/ccwrap"
+	"github.com/optpoline/optpoline/internal/version"
+)
+
+const ccUsage = `Usage: optpoline cc [--optpoline-flags…] COMPILER ARGS…
+
+A drop-in compiler wrapper: make CC="optpoline cc gcc". Each compile of a C
+or C++ source to an object runs COMPILER -S, marks the assembly up and
+assembles it with COMPILER; everything else runs COMPILER unchanged.
+COMPILER may be preceded by a launcher (ccache, distcc, sccache, icecc).
+
+Flags (anywhere on the line, or space-separated in OPTPOLINE_FLAGS):
+  --optpoline-mode=user|kernel  markup mode (kernel is implied by -mcmodel=kernel)
+  --optpoline-outline=K         outline-block entries per site (default 4)
+  --optpoline-off               run the compiler unchanged
+  --optpoline-asm               also mark up .s and .S inputs
+  --optpoline-fallback          on a markup error, warn and assemble the unmodified assembly
+`
+
+// runCC is "optpoline cc": everything but the --optpoline-* options
+// belongs to the compiler, so it does not parse flags with pflag.
+func runCC(e *env, args []string) int {
+	opts, words, err := ccwrap.SplitOptions(os.Getenv("OPTPOLINE_FLAGS"), args)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "optpoline cc: %v\n", err)
+		return 2
+	}
+	switch {
+	case len(words) == 0:
+		fmt.Fprint(e.stderr, ccUsage)
+		return 2
+	case words[0] == "-h" || words[0] == "--help":
+		fmt.Fprint(e.stdout, ccUsage)
+		return 0
+	case words[0] == "--version":
+		fmt.Fprintf(e.stdout, "optpoline %s (site ABI v%d)\n", version.Version, version.ABI)
+		return 0
+	}
+	c, err := ccwrap.Parse(words, os.ReadFile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "optpoline cc: %v\n", err)
+		return 2
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	planner := &ccwrap.Planner{
+		Options: opts,
+		Family:  family(c.Compiler),
+		TempDir: func() (string, error) { return os.MkdirTemp("", "optpoline-cc-") },
+		Unique:  strconv.Itoa(os.Getpid()),
+		Special: func(path string) bool {
+			fi, err := os.Stat(path)
+			return err == nil && !fi.Mode().IsRegular()
+		},
+	}
+	plan, err := planner.Plan(c)
+	if err != nil {
+		if plan != nil && plan.Dir != "" {
+			os.RemoveAll(plan.Dir)
+		}
+		fmt.Fprintf(e.stderr, "optpoline: %v\n", err)
+		return 1
+	}
+	if plan.Note != "" {
+		fmt.Fprintln(e.stderr, plan.Note)
+	}
+	if plan.Exec != nil {
+		signal.Reset()
+		return execCompiler(e, plan.Exec)
+	}
+	r := &ccwrap.Runner{
+		Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr,
+		Signals: sigs,
+		Options: opts,
+		Warnf:   func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) },
+	}
+	status, err := r.Run(plan)
+	var se *ccwrap.SignalError
+	var me *ccwrap.MarkupError
+	switch {
+	case errors.As(err, &se):
+		return reraise(se.Signal)
+	case errors.As(err, &me):
+		lines := strings.Split(me.Err.Error(), "\n")
+		for i, l := range lines {
+			if i == maxErrors {
+				fmt.Fprintf(e.stderr, "optpoline: %s: too many errors\n", me.Source)
+				break
+			}
+			fmt.Fprintf(e.stderr, "optpoline: %s: %s\n", me.Source, l)
+		}
+		return 1
+	case err != nil:
+		fmt.Fprintf(e.stderr, "optpoline: %v\n", err)
+		return 1
+	}
+	return status
+}
+
+// execCompiler replaces the wrapper with argv: the compiler then owns the
+// streams, the signals and the exit status.
+func execCompiler(e *env, argv []string) int {
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "optpoline cc: %v\n", err)
+		return 127
+	}
+	err = syscall.Exec(path, argv, os.Environ())
+	fmt.Fprintf(e.stderr, "optpoline cc: %s: %v\n", argv[0], err)
+	return 126
+}
+
+// reraise exits by sig, the way a shell expects a process that got it to end.
+func reraise(sig os.Signal) int {
+	s, ok := sig.(syscall.Signal)
+	if !ok {
+		return 1
+	}
+	signal.Reset(s)
+	syscall.Kill(os.Getpid(), s)
+	time.Sleep(time.Second)
+	return 128 + int(s)
+}
+
+// family tells Clang from GCC by the name the compiler resolves to
+// (Debian's cc and gcc are links to gcc-12, clang to llvm-14/bin/clang).
+func family(compiler string) ccwrap.Family {
+	name := compiler
+	if p, err := exec.LookPath(compiler); err == nil {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			name = r
+		}
+	}
+	if strings.Contains(filepath.Base(name), "clang") || strings.Contains(filepath.Base(compiler), "clang") {
+		return ccwrap.Clang
+	}
+	return ccwrap.GCC
+}

@@ -1,0 +1,2 @@
+#warning "careful"
+int main(void) { return undefined_thing; }

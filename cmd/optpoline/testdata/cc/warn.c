@@ -1,0 +1,2 @@
+#warning "careful"
+int call(int (*g)(void)) { return g() + 1; }
