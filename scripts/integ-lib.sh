@@ -164,9 +164,14 @@ integ_build_lua() {
     # As debian/rules' override_dh_auto_configure: luaconf.h includes it.
     printf '#ifndef _LUA_DEB_MULTIARCH_\n#define _LUA_DEB_MULTIARCH_\n#define DEB_HOST_MULTIARCH "%s"\n#endif\n' \
       "$multiarch" >src/lua5.4-deb-multiarch.h
-    integ_run "$log" make -j"$integ_jobs" linux \
-      LIBTOOL="$dir/debian/libtool/libtool" CC="$cc -std=gnu99" CXX="$cxx" \
-      MYCFLAGS="$cflags" MYCXXFLAGS="$cflags" MYLDFLAGS="$ldflags" DEB_HOST_MULTIARCH="$multiarch"
+    local vars=(LIBTOOL="$dir/debian/libtool/libtool" CC="$cc -std=gnu99" CXX="$cxx"
+      MYCFLAGS="$cflags" MYCXXFLAGS="$cflags" MYLDFLAGS="$ldflags" DEB_HOST_MULTIARCH="$multiarch")
+    # src/Makefile's rule for the two libraries has two targets, so a
+    # parallel make runs its recipe (which links both) twice at once, and the
+    # two libtool runs delete each other's files. So: compile in parallel
+    # (ALL=o: every object), then link with one job.
+    integ_run "$log" make -j"$integ_jobs" linux ALL=o "${vars[@]}"
+    integ_run "$log" make -j1 linux "${vars[@]}"
     [[ -x src/lua5.4 && -x src/luac5.4 ]] || integ_die "lua: make succeeded but src/lua5.4 or src/luac5.4 is missing (log: $log)"
   )
 }
