@@ -22,7 +22,10 @@
 # Then, unless REALCODE_MARKUP=0, it checks each file with this repo's
 # bin/optpoline (built with go build): `optpoline markup` must succeed, its
 # output goes to OUTDIR/markup/{gcc,clang}/{zlib,lua}/NAME.s, and both the
-# original and the marked-up file must assemble with `as`. It prints the
+# original and the marked-up file must assemble without a message (gcc's with
+# GNU as; clang's with clang's integrated assembler, because clang writes
+# .addrsig, which GNU as rejects; -fno-addrsig in REALCODE_CLANG_FLAGS makes
+# clang's output GNU as-clean, and then both are checked). It prints the
 # number of files and sites per compiler and code base, and exits non-zero
 # on any failure.
 set -euo pipefail
@@ -76,6 +79,20 @@ prepare() {
   esac
 }
 
+# assemble CC FILE: assemble FILE as CC's output would be: GNU as for gcc;
+# clang's integrated assembler for clang (clang writes .addrsig, which GNU
+# as 2.40 rejects). Messages go to $work/as.log.
+assemble() {
+  case $1 in
+  gcc) as "$2" -o "$work/o.o" 2>"$work/as.log" ;;
+  clang)
+    clang -c -x assembler "$2" -o "$work/o.o" 2>"$work/as.log" || return
+    grep -q '^[[:space:]]*\.addrsig' "$2" || as "$2" -o "$work/o.o" 2>>"$work/as.log"
+    ;;
+  esac
+}
+asm_name() { if [[ $1 == gcc ]]; then echo as; else echo "clang -c (integrated assembler)"; fi; }
+
 total_files=0 total_sites=0
 summary=()
 for name in zlib lua; do
@@ -97,7 +114,7 @@ for name in zlib lua; do
         cat "$work/cc.log" >&2
         integ_die "$cc failed on $name/$s"
       }
-      as "$dst/$base.s" -o "$work/o.o" 2>"$work/as.log" || { cat "$work/as.log" >&2; integ_die "as rejects $dst/$base.s"; }
+      assemble "$cc" "$dst/$base.s" || { cat "$work/as.log" >&2; integ_die "$(asm_name "$cc") rejects $dst/$base.s"; }
       bytes=$((bytes + $(stat -c %s "$dst/$base.s")))
       if [[ -n $opt ]]; then
         mdst=$out/markup/$cc/$name
@@ -106,15 +123,15 @@ for name in zlib lua; do
           cat "$work/markup.log" >&2
           integ_die "optpoline markup failed on $dst/$base.s"
         }
-        k=$(sed -n 's/^.*: \([0-9][0-9]*\) sites\{0,1\} .*/\1/p' "$work/markup.log" | head -n 1)
+        k=$(sed -n 's/^.*: \([0-9][0-9]*\) sites\{0,1\}[ ,].*/\1/p' "$work/markup.log" | head -n 1)
         [[ -n $k ]] || { cat "$work/markup.log" >&2; integ_die "cannot read the site count from optpoline markup --stats"; }
         sites=$((sites + k))
-        as "$mdst/$base.s" -o "$work/o.o" 2>"$work/as.log" || {
+        assemble "$cc" "$mdst/$base.s" || {
           cat "$work/as.log" >&2
-          integ_die "as rejects the marked-up $mdst/$base.s (from $dst/$base.s)"
+          integ_die "$(asm_name "$cc") rejects the marked-up $mdst/$base.s (from $dst/$base.s)"
         }
-        # as must not warn about the marked-up file either.
-        [[ ! -s $work/as.log ]] || { cat "$work/as.log" >&2; integ_die "as warns about the marked-up $mdst/$base.s"; }
+        # The assembler must not warn about the marked-up file either.
+        [[ ! -s $work/as.log ]] || { cat "$work/as.log" >&2; integ_die "$(asm_name "$cc") warns about the marked-up $mdst/$base.s"; }
       fi
       n=$((n + 1))
     done
