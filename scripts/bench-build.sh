@@ -29,7 +29,9 @@
 set -euo pipefail
 export LC_ALL=C
 
+# shellcheck disable=SC2034 # read by integ-lib.sh
 integ_prog=bench-build
+# shellcheck source=scripts/integ-lib.sh
 . "$(dirname "$0")/integ-lib.sh"
 
 pairs=${BENCH_PAIRS:-3}
@@ -76,6 +78,7 @@ build() {
   local args=("${src[$p]}" "$dir" "$cc" -O2 "" "$log")
   [[ $p == lua ]] && args+=("${tmpl[$p]}")
   t0=$EPOCHREALTIME
+  # shellcheck disable=SC2016 # the child expands them
   /usr/bin/time -f '%e %U %S' -o "$work/time" bash -c '
     set -euo pipefail
     integ_prog=bench-build
@@ -138,29 +141,41 @@ function add(key, x) { val[key, ++cnt[key]] = x }
 {
   if (!($1 in seen)) { seen[$1] = 1; order[++np] = $1 }
   add($1 SUBSEP $2 SUBSEP "wall", $4); add($1 SUBSEP $2 SUBSEP "cpu", $5)
+  w[$1, $2, $3] = $4; c[$1, $2, $3] = $5; rounds[$1, $3] = 1
+}
+# pairratios(P): the per-round ratios B/A of package P into key P,"pw" and
+# P,"pc" (a pair shares the machine state, so its ratio is less noisy than
+# the ratio of the medians).
+function pairratios(p,   r) {
+  for (r = 1; (p, r) in rounds; r++) {
+    if (w[p, "A", r] > 0) add(p SUBSEP "pw", w[p, "B", r] / w[p, "A", r])
+    if (c[p, "A", r] > 0) add(p SUBSEP "pc", c[p, "B", r] / c[p, "A", r])
+  }
 }
 END {
-  printf "%-6s %10s %10s %8s   %10s %10s %8s\n", "pkg", "A wall s", "B wall s", "B/A", "A CPU s", "B CPU s", "B/A"
+  printf "%-6s %10s %10s %8s %8s   %10s %10s %8s %8s\n", "pkg", "A wall s", "B wall s", "B/A", "pair", "A CPU s", "B CPU s", "B/A", "pair"
   pj = ""
   for (i = 1; i <= np; i++) {
     p = order[i]
     aw = median(p SUBSEP "A" SUBSEP "wall"); bw = median(p SUBSEP "B" SUBSEP "wall")
     ac = median(p SUBSEP "A" SUBSEP "cpu"); bc = median(p SUBSEP "B" SUBSEP "cpu")
     rw = aw > 0 ? bw / aw : 0; rc = ac > 0 ? bc / ac : 0
+    pairratios(p); pw = median(p SUBSEP "pw"); pc = median(p SUBSEP "pc")
     taw += aw; tbw += bw; tac += ac; tbc += bc
-    printf "%-6s %10.2f %10.2f %8.3f   %10.2f %10.2f %8.3f\n", p, aw, bw, rw, ac, bc, rc
+    printf "%-6s %10.2f %10.2f %8.3f %8.3f   %10.2f %10.2f %8.3f %8.3f\n", p, aw, bw, rw, pw, ac, bc, rc, pc
     ver = p == "zlib" ? zlib_version : p == "lua" ? lua_version : ""
-    pj = pj (i > 1 ? ",\n" : "") sprintf("    {\"name\": %s, \"version\": %s, \"plain_wall_s\": %s, \"wrapper_wall_s\": %s, \"plain_cpu_s\": %s, \"wrapper_cpu_s\": %s,\n     \"plain_wall_median_s\": %.3f, \"wrapper_wall_median_s\": %.3f, \"wall_ratio\": %.4f, \"plain_cpu_median_s\": %.2f, \"wrapper_cpu_median_s\": %.2f, \"cpu_ratio\": %.4f, \"pass\": %s}",
+    pj = pj (i > 1 ? ",\n" : "") sprintf("    {\"name\": %s, \"version\": %s, \"plain_wall_s\": %s, \"wrapper_wall_s\": %s, \"plain_cpu_s\": %s, \"wrapper_cpu_s\": %s,\n     \"plain_wall_median_s\": %.3f, \"wrapper_wall_median_s\": %.3f, \"wall_ratio\": %.4f, \"plain_cpu_median_s\": %.2f, \"wrapper_cpu_median_s\": %.2f, \"cpu_ratio\": %.4f, \"pair_wall_ratio_median\": %.4f, \"pair_cpu_ratio_median\": %.4f, \"pass\": %s}",
       jstr(p), jstr(ver), list(p SUBSEP "A" SUBSEP "wall"), list(p SUBSEP "B" SUBSEP "wall"), list(p SUBSEP "A" SUBSEP "cpu"), list(p SUBSEP "B" SUBSEP "cpu"),
-      aw, bw, rw, ac, bc, rc, rw <= goal ? "true" : "false")
+      aw, bw, rw, ac, bc, rc, pw, pc, rw <= goal ? "true" : "false")
     if (rw > goal) miss = miss " " p
   }
   trw = taw > 0 ? tbw / taw : 0; trc = tac > 0 ? tbc / tac : 0
-  printf "%-6s %10.2f %10.2f %8.3f   %10.2f %10.2f %8.3f\n", "total", taw, tbw, trw, tac, tbc, trc
+  printf "%-6s %10.2f %10.2f %8.3f %8s   %10.2f %10.2f %8.3f\n", "total", taw, tbw, trw, "", tac, tbc, trc
   print ""
   printf "A: CC=%s   B: CC=%s   (CFLAGS=-O2, make -j%d)\n", cc_a, cc_b, jobs
   printf "Medians of %d builds each, A and B interleaved (A B, then B A, ...), one fresh directory per build,\n", pairs
-  printf "configure + make. CPU = user+sys of the whole process tree. Load average (1 min) at start %s, at end %s,\n", load_start, load_end
+  printf "configure + make. B/A = ratio of the medians; pair = median of the per-round ratios B/A. CPU = user+sys\n"
+  printf "of the whole process tree. Load average (1 min) at start %s, at end %s,\n", load_start, load_end
   printf "on %d CPUs.\n", ncpu
   if (load_start + 0 > ncpu / 2 || load_end + 0 > ncpu / 2)
     printf "The machine is busy: wall-clock times are inflated and noisy; the CPU-time ratio is steadier.\n"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # integ-lib.sh: shared by integration.sh, bench-build.sh and realcode-asm.sh
 # (sourced, not run). Builds zlib and Lua 5.4 from their Debian source
 # packages with a given CC and CFLAGS, each in a fresh directory, through
@@ -9,11 +10,12 @@
 # prefixed integ_.
 
 integ_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source=debsrc.sh
+# shellcheck source=scripts/debsrc.sh
 . "$integ_root/scripts/debsrc.sh"
 
 integ_prog=${integ_prog:-integ}
 integ_jobs=${INTEG_JOBS:-2}
+# shellcheck disable=SC2034 # used by integration.sh
 integ_thunk_flags="-mindirect-branch=thunk-extern -mindirect-branch-register"
 
 integ_die() { echo "$integ_prog: $*" >&2; exit 1; }
@@ -109,7 +111,7 @@ integ_build_zlib() {
   local src=$1 dir=$2 cc=$3 cflags=$4 ldflags=$5 log=$6
   integ_fresh "$src" "$dir"
   (
-    cd "$dir"
+    cd "$dir" || exit 1
     integ_run "$log" env CC="$cc" CFLAGS="$cflags" LDFLAGS="$ldflags" ./configure
     grep -q 'Building shared library' "$log" || integ_die "zlib: configure found no shared library support with CC='$cc' (log: $log)"
     integ_run "$log" make -j"$integ_jobs" all
@@ -128,7 +130,9 @@ integ_test_zlib() {
 # integ_zlib_outputs DIR: the built files to look for optpoline_sites in.
 integ_zlib_outputs() {
   local d=$1
-  echo "$d/libz.a $d/$(cd "$d" && ls libz.so.*.*.* | head -n 1) $d/minigzip $d/example"
+  local so
+  so=$(find "$d" -maxdepth 1 -name 'libz.so.*.*.*' -print -quit)
+  echo "$d/libz.a ${so:-$d/libz.so} $d/minigzip $d/example"
 }
 
 # integ_lua_libtool SRC WORK: Debian's debian/libtool directory, autoreconf'ed
@@ -155,7 +159,7 @@ integ_build_lua() {
   cxx=$(integ_cxx "$cc")
   integ_fresh "$src" "$dir"
   (
-    cd "$dir"
+    cd "$dir" || exit 1
     mkdir -p debian/libtool
     cp -a "$tmpl/." debian/libtool/
     (cd debian/libtool && integ_run "$log" ./configure CC="$cc" CXX="$cxx")
@@ -206,6 +210,7 @@ integ_test_lua() {
   rm -f "$out"
   ((n > 0)) || integ_die "no testdata/lua/*.lua scripts"
   ((fails == 0)) || integ_die "lua: $fails of $n smoke scripts failed"
+  # shellcheck disable=SC2034 # read by the caller
   integ_lua_scripts=$n
 }
 

@@ -33,7 +33,9 @@
 set -euo pipefail
 export LC_ALL=C
 
+# shellcheck disable=SC2034 # read by integ-lib.sh
 integ_prog=integration
+# shellcheck source=scripts/integ-lib.sh
 . "$(dirname "$0")/integ-lib.sh"
 
 names=("$@")

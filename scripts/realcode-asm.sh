@@ -31,7 +31,9 @@
 set -euo pipefail
 export LC_ALL=C
 
+# shellcheck disable=SC2034 # read by integ-lib.sh
 integ_prog=realcode-asm
+# shellcheck source=scripts/integ-lib.sh
 . "$(dirname "$0")/integ-lib.sh"
 
 (($# == 1)) || { echo "usage: $0 OUTDIR" >&2; exit 2; }
@@ -94,7 +96,6 @@ assemble() {
 asm_name() { if [[ $1 == gcc ]]; then echo as; else echo "clang -c (integrated assembler)"; fi; }
 
 total_files=0 total_sites=0
-summary=()
 for name in zlib lua; do
   prepare "$name"
   integ_log "$name: ${#srcs[@]} sources, flags: $flags"
