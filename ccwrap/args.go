@@ -29,9 +29,9 @@ func set(words ...string) map[string]bool {
 	return m
 }
 
-// Launchers are the programs that run a compiler given as their first
+// launchers are the programs that run a compiler given as their first
 // argument. A command starting with one has the compiler as its second word.
-var Launchers = set("ccache", "distcc", "sccache", "icecc", "pump")
+var launchers = set("ccache", "distcc", "sccache", "icecc", "pump")
 
 // An Arg is one classified argument: an option with its separate
 // argument, if any, or an input file.
@@ -77,7 +77,7 @@ const maxRespDepth = 10
 // as for GCC.
 func Parse(words []string, readFile func(string) ([]byte, error)) (*Command, error) {
 	c := &Command{}
-	if len(words) > 1 && Launchers[filepath.Base(words[0])] && !strings.HasPrefix(words[1], "-") {
+	if len(words) > 1 && launchers[filepath.Base(words[0])] && !strings.HasPrefix(words[1], "-") {
 		c.Launcher, words = words[0], words[1:]
 	}
 	if len(words) == 0 {

@@ -44,6 +44,15 @@ func (p *Planner) pins(c *Command, src, out string, hasOut, compileOnly bool, j 
 			pins = append(pins, "-MQ", target)
 		}
 	}
+	if p.Family == Clang && c.wpDeps() && !c.has("-MT", "-MQ") && !c.hasPrefix("-MT", "-MQ") {
+		// -Wp,-MD,FILE names the file; Clang takes the target from the
+		// output (GCC's cc1 from the source: nothing to pin).
+		target := out
+		if !hasOut {
+			target = stem + ".o"
+		}
+		pins = append(pins, "-MQ", target)
+	}
 	if !c.hasPrefix(auxOpts...) {
 		return pins
 	}
@@ -74,6 +83,20 @@ func (p *Planner) pins(c *Command, src, out string, hasOut, compileOnly bool, j 
 		j.Marked = s
 	}
 	return pins
+}
+
+// wpDeps reports a dependency file requested with -Wp,-MD,FILE or -Wp,-MMD,FILE (Kbuild's way).
+func (c *Command) wpDeps() bool {
+	for _, a := range c.Args {
+		if w := a.Opt(); !a.Input && strings.HasPrefix(w, "-Wp,") {
+			for _, f := range strings.Split(w, ",") {
+				if f == "-MD" || f == "-MMD" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // saveTemps reports -save-temps and its where (cwd, obj or "").

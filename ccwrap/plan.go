@@ -75,6 +75,11 @@ var passOpts = set("-E", "-M", "-MM", "-S", "-fsyntax-only", "-###", "--version"
 	"-dumpversion", "-dumpfullversion", "-dumpmachine", "-dumpspecs", "--target-help",
 	"-m16", "-m32", "-mx32", "-gsplit-dwarf", "-emit-llvm", "-fembed-bitcode")
 
+// clangAux are the options that make Clang write a file named after the
+// object (GCC's are pinned with -dumpbase instead): Clang compiles them unchanged.
+var clangAux = []string{"--coverage", "-ftest-coverage", "-fprofile-arcs", "-fstack-usage",
+	"-ftime-trace", "-fsave-optimization-record"}
+
 // passPrefixes are prefixes of such options.
 var passPrefixes = []string{"-print-", "--print-", "--help", "-fdump-go-spec"}
 
@@ -135,6 +140,8 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 		return pass("-flto", "optpoline: -flto: LTO objects are not promoted")
 	case sources == 0:
 		return pass("no C or C++ input", "")
+	case p.Family == Clang && c.hasPrefix(clangAux...):
+		return pass("Clang names its "+strings.Join(clangAux, ", ")+" files after the output", "")
 	case compileOnly && output > 0 && inputs > 1:
 		return pass("-o with -c and several inputs", "")
 	}
@@ -190,17 +197,6 @@ func (c *Command) has(opts ...string) bool {
 		}
 	}
 	return false
-}
-
-// value is the last argument of option name, and whether it was given.
-func (c *Command) value(name string) (string, bool) {
-	v, ok := "", false
-	for _, a := range c.Args {
-		if s, is := a.Value(name); is {
-			v, ok = s, true
-		}
-	}
-	return v, ok
 }
 
 // isOutput reports whether a is -o FILE or -oFILE.

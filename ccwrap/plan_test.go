@@ -87,6 +87,12 @@ func TestPassThrough(t *testing.T) {
 			t.Errorf("%s: why %q note %q, want %q %q", tt.line, p.Why, p.Note, tt.why, tt.note)
 		}
 	}
+	if p := plan(t, DefaultOptions(), Clang, "clang --coverage -c x.c"); p.Exec == nil || !strings.HasPrefix(p.Why, "Clang names") {
+		t.Errorf("clang --coverage: %+v", p)
+	}
+	if p := plan(t, DefaultOptions(), GCC, "gcc --coverage -c x.c"); p.Exec != nil {
+		t.Errorf("gcc --coverage passes through: %s", p.Why)
+	}
 	off := DefaultOptions()
 	off.Off = true
 	if p := plan(t, off, GCC, "gcc -c x.c"); p.Exec == nil || p.Why != "--optpoline-off" {
@@ -306,5 +312,13 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := Parse(nil, readFile); err == nil {
 		t.Error("empty command: no error")
+	}
+}
+
+func TestFamilyOf(t *testing.T) {
+	for name, want := range map[string]Family{"gcc": GCC, "cc": GCC, "clang": Clang, "clang++": Clang, "/usr/bin/clang-14": Clang, "no-such-cc": GCC} {
+		if got := FamilyOf(name); got != want {
+			t.Errorf("FamilyOf(%s) = %v, want %v", name, got, want)
+		}
 	}
 }

@@ -23,8 +23,9 @@ type Runner struct {
 	// are removed, and Run returns a *SignalError.
 	Signals <-chan os.Signal
 	Options Options
-	// Warnf reports a markup error that --optpoline-fallback let pass.
-	Warnf func(format string, args ...any)
+	// Fallback is told of each markup error that --optpoline-fallback
+	// lets pass: the compiler's own assembly is assembled instead.
+	Fallback func(*MarkupError)
 }
 
 // A MarkupError is a markup failure on the assembly of Source.
@@ -56,12 +57,11 @@ func (r *Runner) Run(p *Plan) (status int, err error) {
 			os.RemoveAll(p.Dir)
 		}
 	}()
-	warned := false
 	for _, j := range p.Jobs {
 		if j.Out != "" {
 			pending = append(pending, j.Tmp)
 		}
-		code, err := r.job(p, j, &warned)
+		code, err := r.job(p, j)
 		if err != nil {
 			return 1, err
 		}
@@ -76,7 +76,7 @@ func (r *Runner) Run(p *Plan) (status int, err error) {
 }
 
 // job runs one job; a compiler failure is a status, not an error.
-func (r *Runner) job(p *Plan, j Job, warned *bool) (int, error) {
+func (r *Runner) job(p *Plan, j Job) (int, error) {
 	if j.Compile != nil {
 		if code, err := r.command(j.Compile); code != 0 || err != nil {
 			return code, err
@@ -90,13 +90,13 @@ func (r *Runner) job(p *Plan, j Job, warned *bool) (int, error) {
 	}
 	src := j.Marked
 	if err := r.markup(p, j); err != nil {
+		me := &MarkupError{j.Source, err}
 		if !r.Options.Fallback {
-			return 1, &MarkupError{j.Source, err}
+			return 1, me
 		}
-		if !*warned && r.Warnf != nil {
-			r.Warnf("optpoline: %s: %v\noptpoline: assembling it without markup (--optpoline-fallback)", j.Source, err)
+		if r.Fallback != nil {
+			r.Fallback(me)
 		}
-		*warned = true
 		src = j.Asm
 	}
 	if err := r.interrupted(); err != nil {
@@ -179,14 +179,14 @@ func (r *Runner) command(argv []string) (int, error) {
 	case werr == nil:
 		return 0, nil
 	case errors.As(werr, &ee):
-		return ExitStatus(ee.ProcessState), nil
+		return exitStatus(ee.ProcessState), nil
 	}
 	return 1, fmt.Errorf("%s: %w", argv[0], werr)
 }
 
-// ExitStatus is a finished process's status as a shell reports it:
+// exitStatus is a finished process's status as a shell reports it:
 // 128+N for death by signal N.
-func ExitStatus(ps *os.ProcessState) int {
+func exitStatus(ps *os.ProcessState) int {
 	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		return 128 + int(ws.Signal())
 	}

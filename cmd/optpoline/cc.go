@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -59,13 +58,10 @@ func runCC(e *env, args []string) int {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	planner := &ccwrap.Planner{
 		Options: opts,
-		Family:  family(c.Compiler),
+		Family:  ccwrap.FamilyOf(c.Compiler),
 		TempDir: func() (string, error) { return os.MkdirTemp("", "optpoline-cc-") },
 		Unique:  strconv.Itoa(os.Getpid()),
-		Special: func(path string) bool {
-			fi, err := os.Stat(path)
-			return err == nil && !fi.Mode().IsRegular()
-		},
+		Special: ccwrap.SpecialFile,
 	}
 	plan, err := planner.Plan(c)
 	if err != nil {
@@ -86,7 +82,10 @@ func runCC(e *env, args []string) int {
 		Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr,
 		Signals: sigs,
 		Options: opts,
-		Warnf:   func(format string, args ...any) { fmt.Fprintf(e.stderr, format+"\n", args...) },
+		Fallback: func(me *ccwrap.MarkupError) {
+			printMarkupError(e, me)
+			fmt.Fprintln(e.stderr, "optpoline: assembling it without markup (--optpoline-fallback)")
+		},
 	}
 	status, err := r.Run(plan)
 	var se *ccwrap.SignalError
@@ -95,20 +94,24 @@ func runCC(e *env, args []string) int {
 	case errors.As(err, &se):
 		return reraise(se.Signal)
 	case errors.As(err, &me):
-		lines := strings.Split(me.Err.Error(), "\n")
-		for i, l := range lines {
-			if i == maxErrors {
-				fmt.Fprintf(e.stderr, "optpoline: %s: too many errors\n", me.Source)
-				break
-			}
-			fmt.Fprintf(e.stderr, "optpoline: %s: %s\n", me.Source, l)
-		}
+		printMarkupError(e, me)
 		return 1
 	case err != nil:
 		fmt.Fprintf(e.stderr, "optpoline: %v\n", err)
 		return 1
 	}
 	return status
+}
+
+// printMarkupError prints "optpoline: x.c: " and each error, capped.
+func printMarkupError(e *env, me *ccwrap.MarkupError) {
+	for i, l := range strings.Split(me.Err.Error(), "\n") {
+		if i == maxErrors {
+			fmt.Fprintf(e.stderr, "optpoline: %s: too many errors\n", me.Source)
+			break
+		}
+		fmt.Fprintf(e.stderr, "optpoline: %s: %s\n", me.Source, l)
+	}
 }
 
 // execCompiler replaces the wrapper with argv: the compiler then owns the
@@ -134,19 +137,4 @@ func reraise(sig os.Signal) int {
 	syscall.Kill(os.Getpid(), s)
 	time.Sleep(time.Second)
 	return 128 + int(s)
-}
-
-// family tells Clang from GCC by the name the compiler resolves to
-// (Debian's cc and gcc are links to gcc-12, clang to llvm-14/bin/clang).
-func family(compiler string) ccwrap.Family {
-	name := compiler
-	if p, err := exec.LookPath(compiler); err == nil {
-		if r, err := filepath.EvalSymlinks(p); err == nil {
-			name = r
-		}
-	}
-	if strings.Contains(filepath.Base(name), "clang") || strings.Contains(filepath.Base(compiler), "clang") {
-		return ccwrap.Clang
-	}
-	return ccwrap.GCC
 }

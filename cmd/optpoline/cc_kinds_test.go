@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -30,6 +31,9 @@ type ccKind struct {
 	note        string // the wrapper's stderr starts with this line
 	loose       bool   // compare only the exit status and the version line (-v)
 	lines       string // object whose line table must name x.c, not a temporary
+	clangPasses bool   // Clang compiles this kind unchanged: nothing promoted
+	gcda        string // object whose .gcda paths must be the bare compiler's
+	fails       bool   // the compiler fails, though some objects are written
 }
 
 var ccKinds = []ccKind{
@@ -49,9 +53,12 @@ var ccKinds = []ccKind{
 	{name: "c-several", args: "-c a.c b.c x.c", promoted: []string{"a.o", "x.o"}, clangDiffer: []string{"b.o"}},
 	{name: "compile-link", args: "a.c b.c -o p", promoted: []string{"p"}, run: "p"},
 	{name: "nothing-to-promote", args: "-c b.c", clangDiffer: []string{"b.o"}},
+	{name: "c++", args: "-O1 -c v.cc", promoted: []string{"v.o"}},
+	{name: "assembler-flags", args: "-Wa,--noexecstack -Xassembler --noexecstack -gz -g -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}, lines: "sub/y.o"},
+	{name: "response-file", args: "@flags.rsp -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}},
 	{name: "warning-once", args: "-c warn.c", promoted: []string{"warn.o"}},
 	{name: "error", args: "-c err.c"},
-	{name: "error-several", args: "-c err.c x.c", promoted: []string{"x.o"}},
+	{name: "error-several", args: "-c err.c x.c", promoted: []string{"x.o"}, fails: true},
 	{name: "s", args: "-c asm.s"},
 	{name: "S-input", args: "-c asm.S -o sub/asm.o"},
 	{name: "stdin-c", args: "-x c - -c -o stdin.o", stdin: "x.c"},
@@ -68,10 +75,17 @@ var ccKinds = []ccKind{
 	{name: "MD-MF", args: "-MD -MF x.dep -c x.c", promoted: []string{"x.o"}},
 	{name: "MD-MF-o", args: "-MD -MF sub/x.d -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}},
 	{name: "MD-MT", args: "-MD -MT 'my target' -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}},
+	{name: "Wp-MMD", args: "-Wp,-MMD,sub/dep.d -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}},
+	{name: "Wp-MD-no-o", args: "-Wp,-MD,dep.d -c x.c", promoted: []string{"x.o"}},
 	{name: "MD-link", args: "-MD a.c b.c -o p", promoted: []string{"p"}, run: "p"},
 	{name: "MD-link-no-o", args: "-MD a.c b.c", promoted: []string{"a.out"}, run: "a.out"},
 	{name: "save-temps", args: "-save-temps -c x.c", promoted: []string{"x.o"}, differ: []string{"x.s"}},
 	{name: "save-temps-o", args: "-save-temps -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}, differ: []string{"sub/y.s", "x.s"}},
+	{name: "coverage", args: "--coverage -c x.c -o sub/y.o", promoted: []string{"sub/y.o"},
+		differ: []string{"sub/y.gcno"}, gcda: "sub/y.o", clangPasses: true},
+	{name: "coverage-link", args: "--coverage a.c b.c -o p", promoted: []string{"p"},
+		differ: []string{"p-a.gcno", "p-b.gcno", "p-a.gcda", "p-b.gcda"}, run: "p", gcda: "p", clangPasses: true},
+	{name: "stack-usage", args: "-fstack-usage -c x.c -o sub/y.o", promoted: []string{"sub/y.o"}, clangPasses: true},
 	{name: "g", args: "-g -c x.c -o g.o", promoted: []string{"g.o"}, lines: "g.o"},
 	{name: "g-link", args: "-g -O1 a.c b.c -o p", promoted: []string{"p"}, run: "p", lines: "p"},
 }
@@ -106,6 +120,9 @@ func checkKind(t *testing.T, cc string, k ccKind) {
 	args := splitArgs(k.args)
 	if cc == "clang" {
 		k.differ = append(k.differ, k.clangDiffer...)
+		if k.clangPasses { // objects name the absolute .gcda path: compared below
+			k.promoted, k.differ = nil, append(k.differ, k.promoted...)
+		}
 	}
 	if cc == "clang" && k.name == "save-temps-o" {
 		k.differ = []string{"x.s"} // Clang leaves its temporaries in the working directory
@@ -119,6 +136,9 @@ func checkKind(t *testing.T, cc string, k ccKind) {
 			t.Errorf("stderr does not start with the note %q once:\n%s", k.note, got.stderr)
 		}
 		got.stderr = strings.TrimPrefix(got.stderr, k.note+"\n")
+	}
+	if (len(k.promoted) > 0 || k.run != "") && want.status != 0 && !k.fails {
+		t.Errorf("the bare compiler failed (status %d) where the kind expects objects:\n%s", want.status, want.stderr)
 	}
 	if got.status != want.status {
 		t.Errorf("exit status %d, want %d\nstderr:\n%s", got.status, want.status, got.stderr)
@@ -167,6 +187,16 @@ func checkKind(t *testing.T, cc string, k ccKind) {
 		if g != w {
 			t.Errorf("./%s: %+v, want %+v", k.run, g, w)
 		}
+		if a, b := names(readTree(t, bare)), names(readTree(t, wrap)); a != b {
+			t.Errorf("files after running ./%s differ:\n got: %s\nwant: %s", k.run, b, a)
+		}
+	}
+	if k.gcda != "" {
+		w := gcdaPaths.FindAllString(string(wantFiles[k.gcda]), -1)
+		g := gcdaPaths.FindAllString(strings.ReplaceAll(string(gotFiles[k.gcda]), wrap, bare), -1)
+		if len(w) == 0 || strings.Join(g, " ") != strings.Join(w, " ") {
+			t.Errorf("%s: .gcda paths %q, want %q", k.gcda, g, w)
+		}
 	}
 	if k.lines != "" {
 		out, err := exec.Command("readelf", "--debug-dump=line", filepath.Join(wrap, k.lines)).CombinedOutput()
@@ -179,6 +209,9 @@ func checkKind(t *testing.T, cc string, k ccKind) {
 		}
 	}
 }
+
+// gcdaPaths finds the coverage data paths an object names.
+var gcdaPaths = regexp.MustCompile(`[ -~]*\.gcda`)
 
 func names(files map[string][]byte) string {
 	var ns []string

@@ -30,8 +30,9 @@ func TestMain(m *testing.M) {
 //	status N                   the last exec exited with N
 //	stdin FILE                 the next exec reads FILE
 //	[!] stdout|stderr REGEXP   the last exec's output matches (multi-line mode)
-//	cmp A B                    files (or "stdout"/"stderr") are byte-identical
+//	[!] cmp A B                files (or "stdout"/"stderr") are byte-identical
 //	[!] exists FILE
+//	env NAME=VALUE             set for the following execs
 //
 // Arguments may be 'quoted'; $WORK is the work directory.
 func TestScripts(t *testing.T) {
@@ -77,6 +78,7 @@ type script struct {
 	stdin          string
 	stdout, stderr string
 	status         int
+	env            []string
 }
 
 func (s *script) fatalf(format string, args ...any) {
@@ -98,7 +100,8 @@ func (s *script) do(line string) {
 		}
 		cmd := exec.Command(s.exe, args[2:]...)
 		cmd.Dir = s.work
-		cmd.Env = append(os.Environ(), "OPTPOLINE_TEST_MAIN=1")
+		cmd.Env = append(os.Environ(), "OPTPOLINE_TEST_MAIN=1", "OPTPOLINE_FLAGS=")
+		cmd.Env = append(cmd.Env, s.env...)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		if s.stdin != "" {
@@ -137,9 +140,11 @@ func (s *script) do(line string) {
 			s.fatalf("%s %s %q: not as expected", map[bool]string{true: "!", false: ""}[neg], args[0], args[1])
 		}
 	case "cmp":
-		if a, b := s.read(args[1]), s.read(args[2]); a != b {
-			s.fatalf("%s and %s differ:\n%q\n%q", args[1], args[2], a, b)
+		if a, b := s.read(args[1]), s.read(args[2]); (a != b) != neg {
+			s.fatalf("%s and %s: want equal %v:\n%q\n%q", args[1], args[2], !neg, a, b)
 		}
+	case "env":
+		s.env = append(s.env, args[1])
 	case "exists":
 		_, err := os.Stat(filepath.Join(s.work, args[1]))
 		if (err == nil) == neg {
