@@ -15,8 +15,16 @@ integ_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 integ_prog=${integ_prog:-integ}
 integ_jobs=${INTEG_JOBS:-2}
-# shellcheck disable=SC2034 # used by integration.sh
-integ_thunk_flags="-mindirect-branch=thunk-extern -mindirect-branch-register"
+
+# integ_thunk_flags CC: the flags that route indirect branches through
+# external __x86_indirect_thunk_REG symbols: gcc's thunk-extern, or clang's
+# -mretpoline-external-thunk (which uses __x86_indirect_thunk_r11 only).
+integ_thunk_flags() {
+  case ${1##* } in
+  clang*) echo "-mretpoline-external-thunk" ;;
+  *) echo "-mindirect-branch=thunk-extern -mindirect-branch-register" ;;
+  esac
+}
 
 integ_die() { echo "$integ_prog: $*" >&2; exit 1; }
 integ_log() { echo "$integ_prog: $*" >&2; }

@@ -9,7 +9,8 @@
 #   CC="${OPTPOLINE_CC:-BIN cc gcc}"   (BIN: this repo's bin/optpoline, built with go build)
 #
 # once with CFLAGS -O2 ("plain") and once with -O2 -mindirect-branch=
-# thunk-extern -mindirect-branch-register ("thunk"). The thunk build links
+# thunk-extern -mindirect-branch-register ("thunk"; -mretpoline-external-thunk
+# when CC's last word is clang, e.g. OPTPOLINE_CC="bin/optpoline cc clang"). The thunk build links
 # scripts/retpoline-thunks.s, a stand-in for the __x86_indirect_thunk_REG
 # symbols until optpoline's runtime provides them (weak, so the runtime's
 # win). Then it runs the code base's tests:
@@ -67,7 +68,7 @@ for name in "${names[@]}"; do
   for variant in plain thunk; do
     cflags=-O2 ldflags=
     if [[ $variant == thunk ]]; then
-      cflags="-O2 $integ_thunk_flags"
+      cflags="-O2 $(integ_thunk_flags "$cc")"
       ldflags=$thunks
     fi
     dir=$work/$name-$variant

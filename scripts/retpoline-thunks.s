@@ -1,6 +1,7 @@
 # retpoline-thunks.s: __x86_indirect_thunk_REG for every general register but
 # %rsp, for programs built with gcc -mindirect-branch=thunk-extern
 # -mindirect-branch-register until optpoline's runtime provides them.
+# (clang -mretpoline-external-thunk uses __x86_indirect_thunk_r11 only.)
 #
 # Each thunk is a retpoline: the call pushes the address of a speculation
 # trap (pause; lfence; loop) and jumps over it; the target overwrites that
