@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/optpoline
 PKGS    := ./...
 
-.PHONY: all build deps test vet demo bench fuzz clean
+.PHONY: all build deps test vet demo bench integration fuzz clean
 
 all: build
 
@@ -28,6 +28,14 @@ demo: deps build
 bench: deps build
 	scripts/bench-parse.sh
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./parser/...
+	scripts/bench-build.sh
+
+# Build zlib and Lua 5.4 from their Debian source packages through
+# `optpoline cc gcc` (plain -O2 and -mindirect-branch=thunk-extern) and run
+# their tests. The sources are fetched once and cached under
+# ~/.cache/optpoline/src; a run takes several minutes.
+integration: build
+	scripts/integration.sh zlib lua
 
 FUZZTIME ?= 60s
 fuzz:

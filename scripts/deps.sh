@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# deps.sh: make sure the tools optpoline's tests, demo and benchmarks run are
-# installed. As root it installs what is missing from Debian; otherwise it
+# deps.sh [integration]: make sure the tools optpoline's tests, demo and
+# benchmarks run are installed ("integration": also those of the integration
+# scripts). As root it installs what is missing from Debian; otherwise it
 # says exactly what is missing and how to install it, and fails.
 set -euo pipefail
 
@@ -10,6 +11,17 @@ declare -A pkg=(
   [objdump]=binutils [readelf]=binutils [make]=make [/usr/bin/time]=time
   [ccache]=ccache [distcc]=distcc
 )
+
+# `scripts/deps.sh integration`: also what scripts/integration.sh,
+# bench-build.sh and realcode-asm.sh need (Debian source packages, Lua's
+# libtool build).
+declare -A integ=(
+  [dpkg-source]=dpkg-dev [libtoolize]=libtool [autoreconf]=autoconf [automake]=automake
+  [readelf]=binutils [cmp]=diffutils
+)
+if [[ ${1:-} == integration ]]; then
+  for cmd in "${!integ[@]}"; do pkg[$cmd]=${integ[$cmd]}; done
+fi
 
 missing=()
 for cmd in "${!pkg[@]}"; do
