@@ -18,9 +18,15 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 
 # The tests build a corpus with the real gcc and clang on first use (cached
-# under ~/.cache/optpoline), so the first run takes a few minutes.
-test: deps vet
+# under ~/.cache/optpoline), so the first run takes a few minutes. Then the
+# real code bases: zlib and Lua 5.4 from Debian sources built through
+# `optpoline cc` and tested, and their gcc/clang assembly marked up and
+# validated (optpoline check must find nothing before or after markup).
+test: deps vet build
+	@scripts/deps.sh integration
 	$(GO) test -timeout 45m $(PKGS)
+	scripts/integration.sh zlib lua
+	scripts/realcode-asm.sh $${TMPDIR:-/tmp}/optpoline-realcode
 
 demo: deps build
 	$(BIN) demo

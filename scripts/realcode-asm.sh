@@ -20,7 +20,8 @@
 # makes no sense for clang: see REALCODE_GCC_FLAGS / REALCODE_CLANG_FLAGS).
 #
 # Then, unless REALCODE_MARKUP=0, it checks each file with this repo's
-# bin/optpoline (built with go build): `optpoline markup` must succeed, its
+# bin/optpoline (built with go build): `optpoline check` must find nothing
+# in the file and in its marked-up copy, `optpoline markup` must succeed, its
 # output goes to OUTDIR/markup/{gcc,clang}/{zlib,lua}/NAME.s, and both the
 # original and the marked-up file must assemble without a message (gcc's with
 # GNU as; clang's with clang's integrated assembler, because clang writes
@@ -133,13 +134,19 @@ for name in zlib lua; do
         }
         # The assembler must not warn about the marked-up file either.
         [[ ! -s $work/as.log ]] || { cat "$work/as.log" >&2; integ_die "$(asm_name "$cc") warns about the marked-up $mdst/$base.s"; }
+        # The validator finds nothing in real compiler output, before or
+        # after markup (issue 5: no false positives).
+        "$opt" check -e "$dst/$base.s" "$mdst/$base.s" >"$work/check.log" 2>&1 || {
+          cat "$work/check.log" >&2
+          integ_die "optpoline check reports findings in $dst/$base.s or its marked-up copy"
+        }
       fi
       n=$((n + 1))
     done
     total_files=$((total_files + n))
     total_sites=$((total_sites + sites))
     if [[ -n $opt ]]; then
-      line=$(printf '%-6s %-5s %3d files %7d kB  markup OK, %4d sites, marked-up files assemble' "$cc" "$name" "$n" $((bytes / 1000)) "$sites")
+      line=$(printf '%-6s %-5s %3d files %7d kB  markup OK, %4d sites, marked-up files assemble, check clean before and after' "$cc" "$name" "$n" $((bytes / 1000)) "$sites")
     else
       line=$(printf '%-6s %-5s %3d files %7d kB  (markup not checked)' "$cc" "$name" "$n" $((bytes / 1000)))
     fi
