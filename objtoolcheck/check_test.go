@@ -93,31 +93,37 @@ func TestTestdata(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg := configOf(t, name, src)
-			wants := parseWants(t, name, src)
-			fs, err := objtoolcheck.File(name, src, cfg)
+			fs, err := objtoolcheck.File(name, src, configOf(t, name, src))
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, f := range fs {
-				text := f.Message + " [" + f.ID + "]"
-				found := false
-				for _, w := range wants {
-					if w.line == f.Line && !w.met && w.re.MatchString(text) {
-						w.met, found = true, true
-						break
-					}
-				}
-				if !found {
-					t.Errorf("%s:%d: unexpected finding: %s", name, f.Line, text)
-				}
-			}
-			for _, w := range wants {
-				if !w.met {
-					t.Errorf("%s:%d: no finding matched %q", name, w.line, w.re)
-				}
-			}
+			checkWants(t, name, src, fs)
 		})
+	}
+}
+
+// checkWants compares findings with the file's `# want` expectations: a
+// finding nobody expected and an expectation nothing met both fail.
+func checkWants(t *testing.T, name string, src []byte, fs []objtoolcheck.Finding) {
+	t.Helper()
+	wants := parseWants(t, name, src)
+	for _, f := range fs {
+		text := f.Message + " [" + f.ID + "]"
+		found := false
+		for _, w := range wants {
+			if w.line == f.Line && !w.met && w.re.MatchString(text) {
+				w.met, found = true, true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("%s:%d: unexpected finding: %s", name, f.Line, text)
+		}
+	}
+	for _, w := range wants {
+		if !w.met {
+			t.Errorf("%s:%d: no finding matched %q", name, w.line, w.re)
+		}
 	}
 }
 

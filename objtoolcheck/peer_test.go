@@ -450,25 +450,7 @@ func TestPeerCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Our findings against # want, as in TestTestdata.
-			wants := parseWants(t, file, src)
-			for _, f := range ours {
-				text := f.Message + " [" + f.ID + "]"
-				found := false
-				for _, w := range wants {
-					if w.line == f.Line && !w.met && w.re.MatchString(text) {
-						w.met, found = true, true
-						break
-					}
-				}
-				if !found {
-					t.Errorf("%s:%d: unexpected finding: %s", file, f.Line, text)
-				}
-			}
-			for _, w := range wants {
-				if !w.met {
-					t.Errorf("%s:%d: no finding matched %q", file, w.line, w.re)
-				}
-			}
+			checkWants(t, file, src, ours)
 
 			// The differential rule.
 			pair, used := match(theirs, ours, insnLine(src))
