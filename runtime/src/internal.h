@@ -1,0 +1,44 @@
+/* Shared by runtime.c, ring.c and learn.S (whose constants ring.c checks). */
+#ifndef OPTPOLINE_INTERNAL_H
+#define OPTPOLINE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "optpoline.h"
+
+#define RING_N 256 /* samples per ring, a power of two */
+
+struct optpoline_sample {
+	uint64_t ret;    /* the return address on the stub's stack */
+	uint64_t target; /* the call target */
+};
+
+/* One thread's ring: the thread writes samples and bumps head; the
+ * promoter reads up to head. Rings are never freed: a dead thread's ring
+ * is recycled by the next thread that claims it (tid 0 → its tid), so a
+ * stale writer can only add a few bogus samples, which cost nothing but
+ * efficiency (every promoted target is guarded by the site's compare). */
+struct optpoline_ring {
+	uint32_t head;               /* +0: samples written (wraps) */
+	int32_t tid;                 /* +4: owner, 0 when free */
+	struct optpoline_ring *next; /* +8: immutable once linked */
+	struct optpoline_sample s[RING_N];
+	uint32_t tail; /* promoter: samples consumed */
+};
+
+/* Per-module state (hidden, one per module that links the runtime). */
+struct optpoline_module {
+	volatile uint8_t learn; /* +0: read by the learning stubs */
+	uint8_t pad[7];
+	struct optpoline_ring **rings; /* the registry's ring list, NULL until registered */
+};
+
+extern struct optpoline_module __optpoline_module __attribute__((visibility("hidden")));
+extern __thread struct optpoline_ring *__optpoline_tls_ring
+	__attribute__((visibility("hidden"), tls_model("initial-exec")));
+
+int optpoline_register_module(const void *start, const void *stop, struct optpoline_module *mod);
+void optpoline_unregister_module(const void *start, struct optpoline_module *mod);
+
+#endif
