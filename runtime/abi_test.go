@@ -99,3 +99,5 @@ func runEnv(t *testing.T, dir string, env []string, name string, args ...string)
 	}
 	return string(out)
 }
+
+func execCommand(name string, args ...string) *exec.Cmd { return exec.Command(name, args...) }

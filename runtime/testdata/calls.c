@@ -76,12 +76,16 @@ int main(int argc, char **argv)
 	if (dofork) {
 		pid_t pid = fork();
 		if (pid == 0) {
+#ifdef OPTPOLINE_RT
+			struct optpoline_stats st0, st;
+			optpoline_get_stats(&st0);
+#endif
 			printf("child %lu\n", run(1, n));
 #ifdef OPTPOLINE_RT
-			usleep(50000);
-			struct optpoline_stats st;
+			usleep(50000); /* the child's own promoter patches */
 			optpoline_get_stats(&st);
-			fprintf(stderr, "child: outlined %lu\n", (unsigned long)st.outlined);
+			fprintf(stderr, "child: filled %lu slots\n",
+				(unsigned long)(st.promoted + st.outlined - st0.promoted - st0.outlined));
 #endif
 			return 0;
 		}

@@ -1,0 +1,213 @@
+package optruntime_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/optpoline/optpoline/internal/e2e"
+	"github.com/optpoline/optpoline/markup"
+	"github.com/optpoline/optpoline/passes"
+	optruntime "github.com/optpoline/optpoline/runtime"
+)
+
+// buildRuntime compiles the runtime's objects with cc into dir.
+func buildRuntime(t *testing.T, cc, dir string) []string {
+	t.Helper()
+	var objs []string
+	for _, o := range optruntime.Objects {
+		src, _ := filepath.Abs(o.Source)
+		obj := filepath.Join(dir, strings.TrimSuffix(filepath.Base(o.Source), filepath.Ext(o.Source))+".o")
+		args := append(append(append([]string{}, optruntime.CFlags...), o.Flags...), "-c", "-o", obj, src)
+		run(t, "", cc, args...)
+		objs = append(objs, obj)
+	}
+	return objs
+}
+
+// TestRuntimeBuilds builds the runtime warning-free with gcc and clang.
+func TestRuntimeBuilds(t *testing.T) {
+	for _, cc := range []string{"gcc", "clang"} {
+		objs := buildRuntime(t, cc, t.TempDir())
+		// ring.o must not touch vector or x87 state (the stubs save GPRs only).
+		dis := run(t, "", "objdump", "-d", objs[2])
+		if regexp.MustCompile(`%[xyz]mm|%st`).MatchString(dis) {
+			t.Errorf("%s: ring.o uses vector or x87 registers:\n%s", cc, dis)
+		}
+	}
+}
+
+var (
+	stubRef   = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:call|jmp|je)\t)optpoline\.jmp\.(?:nt\.)?(\w+)$`)
+	hitThunk  = regexp.MustCompile(`(?m)^(\.Lopt_hit_\d+:\n\t(?:call|jmp)\t)__x86_indirect_thunk_(\w+)$`)
+	outBlock  = regexp.MustCompile(`(?ms)^optpoline\.out\.\d+:\n.*?^\t\.size\t`)
+	outThunk  = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:jmp|je)\t)__x86_indirect_thunk_(\w+)$`)
+	siteLine  = regexp.MustCompile(`(?m)^optpoline: site (\w+)\+0x[0-9a-f]+ .*promoted ([\w.+]+)(?:, outline (.*))?$`)
+	summaryRe = regexp.MustCompile(`(?m)^optpoline: (\d+) sites, (\d+) samples, (\d+) promoted, (\d+) outlined`)
+)
+
+// pointAtLearning is the rewrite the markup pass must adopt: every branch
+// to a local jmp stub optpoline.jmp.REG (hit-call placeholder, outline je
+// placeholders, outline final jmp) goes to __optpoline_learn_REG; in a
+// thunk build the hit call's and the outline block's branches to
+// __x86_indirect_thunk_REG go to __optpoline_learn_thunk_REG.
+func pointAtLearning(s string) string {
+	s = stubRef.ReplaceAllString(s, "${1}__optpoline_learn_${2}")
+	s = hitThunk.ReplaceAllString(s, "${1}__optpoline_learn_thunk_${2}")
+	return outBlock.ReplaceAllStringFunc(s, func(b string) string {
+		return outThunk.ReplaceAllString(b, "${1}__optpoline_learn_thunk_${2}")
+	})
+}
+
+// program builds testdata/NAME.c marked up and linked with the runtime,
+// and the plain reference build; it returns both paths.
+func program(t *testing.T, dir, name string, objs []string, thunk bool) (prog, ref string) {
+	t.Helper()
+	src, _ := filepath.Abs(filepath.Join("testdata", name+".c"))
+	inc, _ := filepath.Abs("src")
+	flags := []string{"-O2", "-pthread", "-Wall", "-Wextra", "-Werror"}
+	if thunk {
+		flags = append(flags, "-mindirect-branch=thunk-extern", "-mindirect-branch-register")
+	}
+	ref = filepath.Join(dir, name+".ref")
+	run(t, "", "gcc", append(append([]string{}, flags...), "-mindirect-branch=keep", "-o", ref, src)...)
+	asm := filepath.Join(dir, name+".s")
+	run(t, "", "gcc", append(append([]string{}, flags...), "-DOPTPOLINE_RT", "-I", inc, "-S", "-o", asm, src)...)
+	in, err := os.ReadFile(asm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	res, err := markup.File(asm, in, passes.Config{Outline: 4}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Sites) == 0 {
+		t.Fatalf("%s: no sites", name)
+	}
+	text := pointAtLearning(out.String())
+	if regexp.MustCompile(`(?m)^\t(?:cs )?(?:call|jmp|je)\toptpoline\.jmp\.`).MatchString(text) {
+		t.Fatalf("%s: a branch to optpoline.jmp.* is left", name)
+	}
+	marked := filepath.Join(dir, name+".opt.s")
+	if err := os.WriteFile(marked, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prog = filepath.Join(dir, name)
+	run(t, "", "gcc", append([]string{"-O2", "-pthread", "-rdynamic", "-o", prog, marked}, objs...)...)
+	rep, err := e2e.VerifyBinary(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) > 0 || rep.Entries != len(res.Sites) {
+		t.Fatalf("%s: %d entries for %d sites; table problems:\n%s", name, rep.Entries, len(res.Sites), strings.Join(rep.Problems, "\n"))
+	}
+	return prog, ref
+}
+
+func runStats(t *testing.T, env []string, prog string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	cmd := execCommand(prog, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var eb bytes.Buffer
+	cmd.Stderr = &eb
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s%s", prog, args, err, out, eb.String())
+	}
+	return string(out), eb.String()
+}
+
+// sites maps each function with a promoted site to "promoted|outline".
+func sites(stats string) map[string]string {
+	m := map[string]string{}
+	for _, g := range siteLine.FindAllStringSubmatch(stats, -1) {
+		m[g[1]] = g[2] + "|" + g[3]
+	}
+	return m
+}
+
+var fast = []string{"OPTPOLINE_PERIOD_MS=1", "OPTPOLINE_THRESHOLD=16"}
+
+func TestCalls(t *testing.T) {
+	objs := buildRuntime(t, "gcc", t.TempDir())
+	for _, thunk := range []bool{false, true} {
+		name := map[bool]string{false: "plain", true: "thunk"}[thunk]
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			prog, ref := program(t, dir, "calls", objs, thunk)
+			want := run(t, "", ref)
+			wantFork := run(t, "", ref, "fork")
+
+			for _, patch := range []string{"pwrite", "mprotect"} {
+				out, stats := runStats(t, append([]string{"OPTPOLINE=stats", "OPTPOLINE_PATCH=" + patch}, fast...), prog)
+				if out != want {
+					t.Fatalf("%s: output\n%s\nwant\n%s", patch, out, want)
+				}
+				t.Logf("%s:\n%s", patch, stats)
+				got := sites(stats)
+				// Inline: phase 0's hot target; the outline entries get
+				// phase 1's (and, once the hot target no longer reaches
+				// the stub, the cold 1/16).
+				for fn, hot := range map[string]string{"apply": "op_add|op_sub", "dispatch": "op_mul|op_xor",
+					"variadic": "vsum|", "fp": "dmul|", "method": "get_v|"} {
+					inl, out, _ := strings.Cut(hot, "|")
+					g, gout, _ := strings.Cut(got[fn], "|")
+					if g != inl || !strings.Contains(gout, out) {
+						t.Errorf("%s: site in %s: promoted %q, outline %q; want %q and %q among the outline", patch, fn, g, gout, inl, out)
+					}
+				}
+				sum := summaryRe.FindStringSubmatch(stats)
+				if sum == nil || sum[1] != "5" {
+					t.Errorf("%s: summary %q, want 5 sites", patch, sum)
+				}
+				if !strings.Contains(stats, map[string]string{"pwrite": " 0 mprotect runs", "mprotect": "(0 pwrite"}[patch]) {
+					t.Errorf("%s: not patched that way:\n%s", patch, stats)
+				}
+			}
+
+			out, stats := runStats(t, []string{"OPTPOLINE=off"}, prog)
+			if out != want || stats != "" {
+				t.Errorf("OPTPOLINE=off: output\n%s\nstderr\n%s", out, stats)
+			}
+
+			out, stats = runStats(t, append([]string{"OPTPOLINE=learn"}, fast...), prog, "fork")
+			if out != wantFork {
+				t.Errorf("fork: output\n%s\nwant\n%s", out, wantFork)
+			}
+			m := regexp.MustCompile(`child: filled (\d+) slots`).FindStringSubmatch(stats)
+			if m == nil {
+				t.Fatalf("fork: no child report:\n%s", stats)
+			}
+			if n, _ := strconv.Atoi(m[1]); n < 2 {
+				t.Errorf("fork: the child's promoter filled %d slots, want ≥ 2 (op_sub, op_xor)", n)
+			}
+		})
+	}
+}
+
+func TestStress(t *testing.T) {
+	objs := buildRuntime(t, "gcc", t.TempDir())
+	for _, thunk := range []bool{false, true} {
+		name := map[bool]string{false: "plain", true: "thunk"}[thunk]
+		t.Run(name, func(t *testing.T) {
+			prog, _ := program(t, t.TempDir(), "stress", objs, thunk)
+			out, stats := runStats(t, []string{"OPTPOLINE=stats", "OPTPOLINE_PERIOD_MS=1", "OPTPOLINE_THRESHOLD=8", "OPTPOLINE_MIN_SHARE=5"}, prog, "2000")
+			t.Logf("%s%s", out, stats[:strings.IndexByte(stats, '\n')+1])
+			if !strings.Contains(out, " wrong 0") {
+				t.Errorf("wrong dispatches: %s", out)
+			}
+			sum := summaryRe.FindStringSubmatch(stats)
+			if sum == nil {
+				t.Fatalf("no stats:\n%s", stats)
+			}
+			if p, _ := strconv.Atoi(sum[3]); p < 32 {
+				t.Errorf("%s promoted, want every one of the 32 sites", sum[3])
+			}
+		})
+	}
+}
