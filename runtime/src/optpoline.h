@@ -84,6 +84,11 @@ struct optpoline_stats {
 /* Runs one promotion round now (drain, count, patch); returns the number
  * of slots published. */
 int optpoline_promote_now(void);
+/* Drops every promotion (slots back to the sentinel) and what was learned.
+ * Only safe while no other thread can be between a site's cmpq and its
+ * call (all parked): re-targeting a live slot needs quiescence (§5). For
+ * tests. */
+void optpoline_reset(void);
 void optpoline_get_stats(struct optpoline_stats *st);
 /* Prints per-site statistics to stderr (what OPTPOLINE=stats does at exit). */
 void optpoline_print_stats(void);

@@ -574,6 +574,28 @@ patch:
 	return published;
 }
 
+void optpoline_reset(void)
+{
+	pthread_mutex_lock(&rt.mu);
+	for (struct table *t = rt.tables; t; t = t->next)
+		for (size_t i = 0; i < t->n; i++) {
+			struct site *s = &t->sites[i];
+			if (s->bad)
+				continue;
+			__atomic_store_n((uint64_t *)s->slot, OPTPOLINE_SENTINEL, __ATOMIC_RELEASE);
+			for (unsigned k = 0; k < s->nfilled; k++)
+				__atomic_store_n(outline_slot(s, k), OPTPOLINE_SENTINEL, __ATOMIC_RELEASE);
+			memset(s->t, 0, sizeof s->t);
+			s->misses = s->far = 0;
+			s->inl = s->nfilled = 0;
+			s->done = !s->fb_ret;
+		}
+	for (struct optpoline_ring *r = rt.rings; r; r = r->next)
+		r->tail = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	set_learning();
+	pthread_mutex_unlock(&rt.mu);
+}
+
 int optpoline_promote_now(void)
 {
 	pthread_once(&rt.once, init);

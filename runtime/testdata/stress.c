@@ -4,10 +4,14 @@
  * arrived intact. Runs for argv[1] ms; prints calls and wrong dispatches,
  * exits 1 on any wrong dispatch. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#ifdef OPTPOLINE_RT
+#include "optpoline.h"
+#endif
 
 typedef long (*fn)(long, long, long, long, long, long, double, double);
 
@@ -37,6 +41,19 @@ long (*sites[32])(fn, long) = {s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11,
 
 static long ms;
 static atomic_long calls;
+static atomic_int park, parked, done;
+
+/* With the runtime, the main thread drops every promotion every 10 ms with
+ * the workers parked, so that the promoter keeps patching throughout. */
+static void maybe_park(void)
+{
+	if (!atomic_load_explicit(&park, memory_order_acquire))
+		return;
+	atomic_fetch_add(&parked, 1);
+	while (atomic_load_explicit(&park, memory_order_acquire))
+		sched_yield();
+	atomic_fetch_sub(&parked, 1);
+}
 
 static double now(void)
 {
@@ -53,6 +70,8 @@ static void *worker(void *arg)
 	for (unsigned long i = 0;; i++) {
 		if ((i & 4095) == 0 && now() > end)
 			break;
+		if ((i & 255) == 0)
+			maybe_park();
 		int size = sizes[(i >> 11) & 3];
 		int site = (int)((i + id) & 31);
 		int k = (int)((site + (i >> 4) % size + (i >> 16)) & 15);
@@ -62,6 +81,7 @@ static void *worker(void *arg)
 		n++;
 	}
 	atomic_fetch_add(&calls, (long)n);
+	atomic_fetch_add(&done, 1);
 	return NULL;
 }
 
@@ -71,8 +91,24 @@ int main(int argc, char **argv)
 	pthread_t th[4];
 	for (unsigned long i = 0; i < 4; i++)
 		pthread_create(&th[i], NULL, worker, (void *)i);
+	long resets = 0;
+#ifdef OPTPOLINE_RT
+	for (;;) {
+		struct timespec ts = {0, 10000000};
+		nanosleep(&ts, NULL);
+		atomic_store(&park, 1);
+		while (atomic_load(&parked) + atomic_load(&done) < 4)
+			sched_yield();
+		if (atomic_load(&done) == 4)
+			break;
+		optpoline_reset();
+		resets++;
+		atomic_store(&park, 0);
+	}
+	atomic_store(&park, 0);
+#endif
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
-	printf("calls %ld wrong %ld\n", (long)calls, (long)wrong);
+	printf("calls %ld wrong %ld resets %ld\n", (long)calls, (long)wrong, resets);
 	return wrong != 0;
 }
