@@ -67,6 +67,11 @@ func pointAtLearning(s string) string {
 // and the plain reference build; it returns both paths.
 func program(t *testing.T, dir, name string, objs []string, thunk bool) (prog, ref string) {
 	t.Helper()
+	return programCfg(t, dir, name, objs, thunk, passes.Config{Outline: 4})
+}
+
+func programCfg(t *testing.T, dir, name string, objs []string, thunk bool, cfg passes.Config) (prog, ref string) {
+	t.Helper()
 	src, _ := filepath.Abs(filepath.Join("testdata", name+".c"))
 	inc, _ := filepath.Abs("src")
 	flags := []string{"-O2", "-pthread", "-Wall", "-Wextra", "-Werror"}
@@ -82,7 +87,7 @@ func program(t *testing.T, dir, name string, objs []string, thunk bool) (prog, r
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	res, err := markup.File(asm, in, passes.Config{Outline: 4}, &out)
+	res, err := markup.File(asm, in, cfg, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,5 +220,28 @@ func TestStress(t *testing.T) {
 				t.Errorf("%s inline promotions, want ≥ 32 × 50", sum[3])
 			}
 		})
+	}
+}
+
+// TestBench prints ns/call side by side (loop overhead included): direct
+// call, predicted call *%reg, retpoline, promoted inline hit, outline hit
+// and a miss (4 compares, the learning stub with learning on, retpoline).
+func TestBench(t *testing.T) {
+	objs := buildRuntime(t, "gcc", t.TempDir())
+	prog, _ := programCfg(t, t.TempDir(), "bench", objs, true, passes.Config{Outline: 4, SkipFunctions: []string{"ref_*"}})
+	out, _ := runStats(t, []string{"OPTPOLINE_PERIOD_MS=1000000"}, prog)
+	t.Logf("ns/call:\n%s", out)
+	v := map[string]float64{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		for i := 0; i+1 < len(f); i += 2 {
+			v[f[i]], _ = strconv.ParseFloat(f[i+1], 64)
+		}
+	}
+	if v["promoted"] != 3 || v["outlined"] != 2 {
+		t.Fatalf("bench sites not promoted as planned:\n%s", out)
+	}
+	if v["hit"] >= v["retpoline"] || v["outline"] >= v["retpoline"] {
+		t.Errorf("a promoted hit is not faster than a retpoline:\n%s", out)
 	}
 }

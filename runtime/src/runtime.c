@@ -210,7 +210,7 @@ static int decode_site(struct site *s)
 static uint64_t *outline_slot(const struct site *s, unsigned k)
 {
 	const uint8_t *p = (const uint8_t *)s->outline + 16 * k;
-	if (memcmp(p + 7, "\x0f\x1f\x00\x0f\x84", 5))
+	if ((uintptr_t)(p + 12) % 4 || memcmp(p + 7, "\x0f\x1f\x00\x0f\x84", 5))
 		return NULL;
 	return (uint64_t *)decode_cmp(p, s->reg);
 }
