@@ -245,3 +245,66 @@ func TestBench(t *testing.T) {
 		t.Errorf("a promoted hit is not faster than a retpoline:\n%s", out)
 	}
 }
+
+// markupAsm compiles src to assembly with flags, marks it up with its
+// placeholders pointed at the learning stubs and returns the .s path.
+func markupAsm(t *testing.T, dir, src string, flags []string, cfg passes.Config) string {
+	t.Helper()
+	inc, _ := filepath.Abs("src")
+	base := strings.TrimSuffix(filepath.Base(src), ".c")
+	asm := filepath.Join(dir, base+".s")
+	run(t, "", "gcc", append(append([]string{}, flags...), "-DOPTPOLINE_RT", "-I", inc, "-S", "-o", asm, src)...)
+	in, err := os.ReadFile(asm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := markup.File(asm, in, cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	marked := filepath.Join(dir, base+".opt.s")
+	if err := os.WriteFile(marked, []byte(pointAtLearning(out.String())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return marked
+}
+
+// TestDlopen loads, uses and unloads a marked-up shared object twice: its
+// constructor registers its table with the executable's registry, the
+// promoter patches its site, dlclose unregisters it; main's site, whose
+// target lies in the shared object, is out of reach and stays on its
+// fallback.
+func TestDlopen(t *testing.T) {
+	dir := t.TempDir()
+	objs := buildRuntime(t, "gcc", dir)
+	cfg := passes.Config{Outline: 4}
+	flags := []string{"-O2", "-fPIC", "-Wall", "-Wextra", "-Werror"}
+	lib := filepath.Join(dir, "dllib.so")
+	run(t, "", "gcc", append([]string{"-shared", "-o", lib, markupAsm(t, dir, "testdata/dllib.c", flags, cfg)}, objs...)...)
+	prog := filepath.Join(dir, "dlmain")
+	run(t, "", "gcc", append([]string{"-rdynamic", "-pthread", "-o", prog, markupAsm(t, dir, "testdata/dlmain.c", flags, cfg)}, append(objs, "-ldl")...)...)
+	ref := filepath.Join(dir, "dlmain.ref")
+	plainLib := filepath.Join(dir, "plain.so")
+	run(t, "", "gcc", "-O2", "-fPIC", "-shared", "-o", plainLib, "testdata/dllib.c")
+	run(t, "", "gcc", "-O2", "-o", ref, "testdata/dlmain.c", "-ldl")
+	want := run(t, "", ref, plainLib)
+
+	out, stats := runStats(t, append([]string{"OPTPOLINE=stats"}, fast...), prog, lib)
+	t.Logf("%s%s", out, stats)
+	if out != want {
+		t.Fatalf("output\n%s\nwant\n%s", out, want)
+	}
+	if n := strings.Count(stats, "promoted lib_inc"); n != 2 {
+		t.Errorf("lib_site promoted to lib_inc in %d of 2 rounds", n)
+	}
+	if !regexp.MustCompile(`site main_site\+0x[0-9a-f]+ .*far [1-9]\d*, promoted -`).MatchString(stats) {
+		t.Errorf("main_site's target is out of reach and must stay on the fallback")
+	}
+	locs := summaryRe.FindAllStringIndex(stats, -1)
+	if len(locs) != 3 {
+		t.Fatalf("%d stats reports, want 3 (two rounds, exit)", len(locs))
+	}
+	if last := stats[locs[2][0]:]; !strings.HasPrefix(last, "optpoline: 2 sites") || strings.Contains(last, "lib_site") {
+		t.Errorf("lib_site still registered after dlclose:\n%s", last)
+	}
+}
