@@ -551,7 +551,12 @@ static int round_locked(void)
 				else
 					rt.st.outlined++, s->nfilled++;
 			}
-			if (s->inl && s->nfilled >= s->nout)
+			uint64_t far = 0;
+			for (int k = 0; k < NT; k++)
+				if (s->t[k].state == T_FAR)
+					far += s->t[k].count;
+			/* Full, or mostly calls out of reach: nothing more to learn. */
+			if ((s->inl && s->nfilled >= s->nout) || far * 2 > s->misses)
 				s->done = 1;
 		}
 patch:
@@ -706,39 +711,76 @@ static const char *sym(uintptr_t a, char *buf, size_t n)
 static const char *const regs[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
 				     "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"};
 
-static void print_locked(void)
+/* A site's line, copied under the lock and printed without it: dladdr
+ * takes the loader's lock, which dlopen/dlclose hold while they run our
+ * constructors and destructors (which take ours). */
+struct line {
+	uintptr_t at, inl, out[8];
+	unsigned id, nout;
+	uint8_t reg, bad;
+	uint64_t misses, far;
+	char file[96];
+};
+
+static void print_lines(const struct optpoline_stats *st, const struct line *l, size_t n)
 {
 	char a[256], b[256];
 	fprintf(stderr,
 		"optpoline: %" PRIu64 " sites, %" PRIu64 " samples, %" PRIu64 " promoted, %" PRIu64
 		" outlined, %" PRIu64 " far, %" PRIu64 " undecodable, %" PRIu64 " batches (%" PRIu64
 		" pwrite, %" PRIu64 " mprotect runs)\n",
-		rt.st.sites, rt.st.samples, rt.st.promoted, rt.st.outlined, rt.st.far, rt.st.rejected,
-		rt.st.batches, rt.st.pwrites, rt.st.mprotects);
+		st->sites, st->samples, st->promoted, st->outlined, st->far, st->rejected, st->batches,
+		st->pwrites, st->mprotects);
+	for (size_t i = 0; i < n; i++, l++) {
+		fprintf(stderr, "optpoline: site %s (%s #%u, %%%s%s): misses %" PRIu64 ", far %" PRIu64 ", promoted %s",
+			sym(l->at, a, sizeof a), l->file, l->id, regs[l->reg & 15], l->bad ? ", undecodable" : "",
+			l->misses, l->far, l->inl == OPTPOLINE_SENTINEL ? "-" : sym(l->inl, b, sizeof b));
+		for (unsigned k = 0; k < l->nout; k++)
+			fprintf(stderr, "%s%s", k ? ", " : ", outline ", sym(l->out[k], b, sizeof b));
+		fputc('\n', stderr);
+	}
+}
+
+/* Copies the report; the caller holds the lock. */
+static struct line *snapshot(size_t *np)
+{
+	size_t n = 0;
+	for (struct table *t = rt.tables; t; t = t->next)
+		n += t->n;
+	struct line *l = calloc(n ? n : 1, sizeof *l);
+	*np = 0;
+	if (!l)
+		return NULL;
+	n = 0;
 	for (struct table *t = rt.tables; t; t = t->next)
 		for (size_t i = 0; i < t->n; i++) {
-			struct site *s = &t->sites[i];
+			const struct site *s = &t->sites[i];
 			uint64_t v = *(volatile uint64_t *)s->slot;
 			if (!s->misses && v == OPTPOLINE_SENTINEL)
 				continue;
-			fprintf(stderr, "optpoline: site %s (%s #%u, %%%s%s): misses %" PRIu64 ", far %" PRIu64
-				", promoted %s", sym(s->at, a, sizeof a), s->file, s->e->id, regs[s->reg & 15],
-				s->bad ? ", undecodable" : "", s->misses, s->far,
-				v == OPTPOLINE_SENTINEL ? "-" : sym((uintptr_t)v, b, sizeof b));
-			for (unsigned k = 0; k < s->nfilled; k++) {
+			struct line *x = &l[n++];
+			*x = (struct line){.at = s->at, .inl = (uintptr_t)v, .id = s->e->id, .reg = s->reg,
+					   .bad = s->bad, .misses = s->misses, .far = s->far};
+			snprintf(x->file, sizeof x->file, "%s", s->file);
+			for (unsigned k = 0; k < s->nfilled && k < 8; k++) {
 				uint64_t *os = outline_slot(s, k);
 				if (os)
-					fprintf(stderr, "%s%s", k ? ", " : ", outline ", sym((uintptr_t)*os, b, sizeof b));
+					x->out[x->nout++] = (uintptr_t)*os;
 			}
-			fputc('\n', stderr);
 		}
+	*np = n;
+	return l;
 }
 
 void optpoline_print_stats(void)
 {
 	pthread_mutex_lock(&rt.mu);
-	print_locked();
+	struct optpoline_stats st = rt.st;
+	size_t n;
+	struct line *l = snapshot(&n);
 	pthread_mutex_unlock(&rt.mu);
+	print_lines(&st, l, n);
+	free(l);
 }
 
 static void at_exit(void)
@@ -746,9 +788,9 @@ static void at_exit(void)
 	stop_promoter();
 	pthread_mutex_lock(&rt.mu);
 	drain();
-	if (rt.mode == OPTPOLINE_STATS)
-		print_locked();
 	pthread_mutex_unlock(&rt.mu);
+	if (rt.mode == OPTPOLINE_STATS)
+		optpoline_print_stats();
 }
 
 /* Module part: each module registers its own table. */
