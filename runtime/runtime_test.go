@@ -72,16 +72,28 @@ func program(t *testing.T, dir, name string, objs []string, thunk bool) (prog, r
 
 func programCfg(t *testing.T, dir, name string, objs []string, thunk bool, cfg passes.Config) (prog, ref string) {
 	t.Helper()
+	return programCC(t, "gcc", dir, name, objs, thunk, cfg)
+}
+
+// thunkFlags are each compiler's flags for calls through external
+// retpoline thunks.
+var thunkFlags = map[string][]string{
+	"gcc":   {"-mindirect-branch=thunk-extern", "-mindirect-branch-register"},
+	"clang": {"-mretpoline", "-mretpoline-external-thunk"},
+}
+
+func programCC(t *testing.T, cc, dir, name string, objs []string, thunk bool, cfg passes.Config) (prog, ref string) {
+	t.Helper()
 	src, _ := filepath.Abs(filepath.Join("testdata", name+".c"))
 	inc, _ := filepath.Abs("src")
 	flags := []string{"-O2", "-pthread", "-Wall", "-Wextra", "-Werror"}
-	if thunk {
-		flags = append(flags, "-mindirect-branch=thunk-extern", "-mindirect-branch-register")
-	}
 	ref = filepath.Join(dir, name+".ref")
-	run(t, "", "gcc", append(append([]string{}, flags...), "-mindirect-branch=keep", "-o", ref, src)...)
+	run(t, "", "gcc", append(append([]string{}, flags...), "-o", ref, src)...)
+	if thunk {
+		flags = append(flags, thunkFlags[cc]...)
+	}
 	asm := filepath.Join(dir, name+".s")
-	run(t, "", "gcc", append(append([]string{}, flags...), "-DOPTPOLINE_RT", "-I", inc, "-S", "-o", asm, src)...)
+	run(t, "", cc, append(append([]string{}, flags...), "-DOPTPOLINE_RT", "-I", inc, "-S", "-o", asm, src)...)
 	in, err := os.ReadFile(asm)
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +115,7 @@ func programCfg(t *testing.T, dir, name string, objs []string, thunk bool, cfg p
 		t.Fatal(err)
 	}
 	prog = filepath.Join(dir, name)
-	run(t, "", "gcc", append([]string{"-O2", "-pthread", "-rdynamic", "-o", prog, marked}, objs...)...)
+	run(t, "", cc, append([]string{"-O2", "-pthread", "-rdynamic", "-o", prog, marked}, objs...)...)
 	rep, err := e2e.VerifyBinary(prog)
 	if err != nil {
 		t.Fatal(err)
@@ -139,59 +151,63 @@ func sites(stats string) map[string]string {
 var fast = []string{"OPTPOLINE_PERIOD_MS=1", "OPTPOLINE_THRESHOLD=16"}
 
 func TestCalls(t *testing.T) {
-	objs := buildRuntime(t, "gcc", t.TempDir())
-	for _, thunk := range []bool{false, true} {
-		name := map[bool]string{false: "plain", true: "thunk"}[thunk]
-		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			prog, ref := program(t, dir, "calls", objs, thunk)
-			want := run(t, "", ref)
-			wantFork := run(t, "", ref, "fork")
+	for _, cc := range []string{"gcc", "clang"} {
+		objs := buildRuntime(t, cc, t.TempDir())
+		for _, thunk := range []bool{false, true} {
+			name := cc + map[bool]string{false: "/plain", true: "/thunk"}[thunk]
+			t.Run(name, func(t *testing.T) { testCalls(t, cc, objs, thunk) })
+		}
+	}
+}
 
-			for _, patch := range []string{"pwrite", "mprotect"} {
-				out, stats := runStats(t, append([]string{"OPTPOLINE=stats", "OPTPOLINE_PATCH=" + patch}, fast...), prog)
-				if out != want {
-					t.Fatalf("%s: output\n%s\nwant\n%s", patch, out, want)
-				}
-				t.Logf("%s:\n%s", patch, stats)
-				got := sites(stats)
-				// Inline: phase 0's hot target; the outline entries get
-				// phase 1's (and, once the hot target no longer reaches
-				// the stub, the cold 1/16).
-				for fn, hot := range map[string]string{"apply": "op_add|op_sub", "dispatch": "op_mul|op_xor",
-					"variadic": "vsum|", "fp": "dmul|", "method": "get_v|"} {
-					inl, out, _ := strings.Cut(hot, "|")
-					g, gout, _ := strings.Cut(got[fn], "|")
-					if g != inl || !strings.Contains(gout, out) {
-						t.Errorf("%s: site in %s: promoted %q, outline %q; want %q and %q among the outline", patch, fn, g, gout, inl, out)
-					}
-				}
-				sum := summaryRe.FindStringSubmatch(stats)
-				if sum == nil || sum[1] != "5" {
-					t.Errorf("%s: summary %q, want 5 sites", patch, sum)
-				}
-				if !strings.Contains(stats, map[string]string{"pwrite": " 0 mprotect runs", "mprotect": "(0 pwrite"}[patch]) {
-					t.Errorf("%s: not patched that way:\n%s", patch, stats)
-				}
-			}
+func testCalls(t *testing.T, cc string, objs []string, thunk bool) {
+	dir := t.TempDir()
+	prog, ref := programCC(t, cc, dir, "calls", objs, thunk, passes.Config{Outline: 4})
+	want := run(t, "", ref)
+	wantFork := run(t, "", ref, "fork")
 
-			out, stats := runStats(t, []string{"OPTPOLINE=off"}, prog)
-			if out != want || stats != "" {
-				t.Errorf("OPTPOLINE=off: output\n%s\nstderr\n%s", out, stats)
+	for _, patch := range []string{"pwrite", "mprotect"} {
+		out, stats := runStats(t, append([]string{"OPTPOLINE=stats", "OPTPOLINE_PATCH=" + patch}, fast...), prog)
+		if out != want {
+			t.Fatalf("%s: output\n%s\nwant\n%s", patch, out, want)
+		}
+		t.Logf("%s:\n%s", patch, stats)
+		got := sites(stats)
+		// Inline: phase 0's hot target; the outline entries get
+		// phase 1's (and, once the hot target no longer reaches
+		// the stub, the cold 1/16).
+		for fn, hot := range map[string]string{"apply": "op_add|op_sub", "dispatch": "op_mul|op_xor",
+			"variadic": "vsum|", "fp": "dmul|", "method": "get_v|"} {
+			inl, out, _ := strings.Cut(hot, "|")
+			g, gout, _ := strings.Cut(got[fn], "|")
+			if g != inl || !strings.Contains(gout, out) {
+				t.Errorf("%s: site in %s: promoted %q, outline %q; want %q and %q among the outline", patch, fn, g, gout, inl, out)
 			}
+		}
+		sum := summaryRe.FindStringSubmatch(stats)
+		if sum == nil || sum[1] != "5" {
+			t.Errorf("%s: summary %q, want 5 sites", patch, sum)
+		}
+		if !strings.Contains(stats, map[string]string{"pwrite": " 0 mprotect runs", "mprotect": "(0 pwrite"}[patch]) {
+			t.Errorf("%s: not patched that way:\n%s", patch, stats)
+		}
+	}
 
-			out, stats = runStats(t, append([]string{"OPTPOLINE=learn"}, fast...), prog, "fork")
-			if out != wantFork {
-				t.Errorf("fork: output\n%s\nwant\n%s", out, wantFork)
-			}
-			m := regexp.MustCompile(`child: filled (\d+) slots`).FindStringSubmatch(stats)
-			if m == nil {
-				t.Fatalf("fork: no child report:\n%s", stats)
-			}
-			if n, _ := strconv.Atoi(m[1]); n < 2 {
-				t.Errorf("fork: the child's promoter filled %d slots, want ≥ 2 (op_sub, op_xor)", n)
-			}
-		})
+	out, stats := runStats(t, []string{"OPTPOLINE=off"}, prog)
+	if out != want || stats != "" {
+		t.Errorf("OPTPOLINE=off: output\n%s\nstderr\n%s", out, stats)
+	}
+
+	out, stats = runStats(t, append([]string{"OPTPOLINE=learn"}, fast...), prog, "fork")
+	if out != wantFork {
+		t.Errorf("fork: output\n%s\nwant\n%s", out, wantFork)
+	}
+	m := regexp.MustCompile(`child: filled (\d+) slots`).FindStringSubmatch(stats)
+	if m == nil {
+		t.Fatalf("fork: no child report:\n%s", stats)
+	}
+	if n, _ := strconv.Atoi(m[1]); n < 2 {
+		t.Errorf("fork: the child's promoter filled %d slots, want ≥ 2 (op_sub, op_xor)", n)
 	}
 }
 
