@@ -324,3 +324,24 @@ func TestDlopen(t *testing.T) {
 		t.Errorf("lib_site still registered after dlclose:\n%s", last)
 	}
 }
+
+// TestAsyncUnwind interrupts the miss path (outline block, learning stub,
+// retpoline thunk) with a 20 kHz timer and unwinds to main from the
+// signal handler every time: the stubs' and thunks' CFI is right.
+func TestAsyncUnwind(t *testing.T) {
+	objs := buildRuntime(t, "gcc", t.TempDir())
+	for _, thunk := range []bool{false, true} {
+		prog, _ := program(t, t.TempDir(), "unwind", objs, thunk)
+		// Nothing is promoted: every call takes the miss path.
+		_, stats := runStats(t, []string{"OPTPOLINE=learn", "OPTPOLINE_THRESHOLD=4000000000"}, prog, "1000")
+		t.Logf("thunk=%v: %s", thunk, stats)
+		m := regexp.MustCompile(`samples (\d+) in_stub (\d+) in_thunk (\d+) lost (\d+)`).FindStringSubmatch(stats)
+		if m == nil {
+			t.Fatalf("no report: %s", stats)
+		}
+		n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
+		if n(1) < 1000 || n(2) == 0 || (thunk && n(3) == 0) || n(4) != 0 {
+			t.Errorf("thunk=%v: %d samples, %d in stubs, %d in thunks, %d did not unwind to main", thunk, n(1), n(2), n(3), n(4))
+		}
+	}
+}
