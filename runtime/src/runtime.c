@@ -52,7 +52,6 @@ struct site {
 	uint8_t done;    /* every slot filled: nothing to learn */
 	const char *file;
 	uint64_t misses; /* samples (calls that reached the stub) */
-	uint64_t far;    /* samples of targets out of rel32 reach */
 	struct tcount t[NT];
 };
 
@@ -529,7 +528,6 @@ static int round_locked(void)
 				}
 				if (!reach(rel32 + 4, best->target, &v)) {
 					best->state = T_FAR;
-					s->far += best->count;
 					rt.st.far++;
 					continue;
 				}
@@ -591,7 +589,7 @@ void optpoline_reset(void)
 			for (unsigned k = 0; k < s->nfilled; k++)
 				__atomic_store_n(outline_slot(s, k), OPTPOLINE_SENTINEL, __ATOMIC_RELEASE);
 			memset(s->t, 0, sizeof s->t);
-			s->misses = s->far = 0;
+			s->misses = 0;
 			s->inl = s->nfilled = 0;
 			s->done = !s->fb_ret;
 		}
@@ -760,7 +758,10 @@ static struct line *snapshot(size_t *np)
 				continue;
 			struct line *x = &l[n++];
 			*x = (struct line){.at = s->at, .inl = (uintptr_t)v, .id = s->e->id, .reg = s->reg,
-					   .bad = s->bad, .misses = s->misses, .far = s->far};
+					   .bad = s->bad, .misses = s->misses};
+			for (int k = 0; k < NT; k++)
+				if (s->t[k].state == T_FAR)
+					x->far += s->t[k].count;
 			snprintf(x->file, sizeof x->file, "%s", s->file);
 			for (unsigned k = 0; k < s->nfilled && k < 8; k++) {
 				uint64_t *os = outline_slot(s, k);
@@ -772,7 +773,9 @@ static struct line *snapshot(size_t *np)
 	return l;
 }
 
-void optpoline_print_stats(void)
+/* Internal calls use the static functions: the public names may bind to
+ * another module's copy. */
+static void print_stats(void)
 {
 	pthread_mutex_lock(&rt.mu);
 	struct optpoline_stats st = rt.st;
@@ -783,6 +786,11 @@ void optpoline_print_stats(void)
 	free(l);
 }
 
+void optpoline_print_stats(void)
+{
+	print_stats();
+}
+
 static void at_exit(void)
 {
 	stop_promoter();
@@ -790,7 +798,7 @@ static void at_exit(void)
 	drain();
 	pthread_mutex_unlock(&rt.mu);
 	if (rt.mode == OPTPOLINE_STATS)
-		optpoline_print_stats();
+		print_stats();
 }
 
 /* Module part: each module registers its own table. */
