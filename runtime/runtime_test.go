@@ -345,3 +345,38 @@ func TestAsyncUnwind(t *testing.T) {
 		}
 	}
 }
+
+// TestGDB takes backtraces with gdb from inside the learning stub, an
+// outline block and a callee reached through a promoted site: each shows
+// the calling function and main.
+func TestGDB(t *testing.T) {
+	objs := buildRuntime(t, "gcc", t.TempDir())
+	for _, thunk := range []bool{false, true} {
+		prog, _ := program(t, t.TempDir(), "calls", objs, thunk)
+		stub := map[bool]string{false: "__optpoline_learn_rax", true: "__optpoline_learn_thunk_rax"}[thunk]
+		out := runEnv(t, "", append([]string{"OPTPOLINE=stats"}, fast...), "gdb", "-batch", "-nx",
+			"-ex", "set startup-with-shell off",
+			"-ex", "break "+stub, "-ex", "run", "-ex", "bt", "-ex", "delete",
+			"-ex", "break 'optpoline.out.0'", "-ex", "continue", "-ex", "bt", "-ex", "delete",
+			// Late enough that op_add is promoted at apply's site.
+			"-ex", "break op_add", "-ex", "ignore 3 5000", "-ex", "continue", "-ex", "bt",
+			"-ex", "frame 1", "-ex", "x/i $pc-5", "-ex", "kill", prog)
+		// The promoted hit call, patched to op_add.
+		if !regexp.MustCompile(`(?m)^=?>? *0x[0-9a-f]+ <apply\+\d+>:\s+call\s+0x[0-9a-f]+ <op_add>$`).MatchString(out) {
+			t.Errorf("thunk=%v: op_add not reached through the patched hit call:\n%s", thunk, out)
+		}
+		bts := regexp.MustCompile(`(?m)^#0 .*\n(?:#\d.*\n)*`).FindAllString(out, -1)
+		if len(bts) != 3 {
+			t.Fatalf("thunk=%v: %d backtraces, want 3:\n%s", thunk, len(bts), out)
+		}
+		// gdb shows optpoline.out.0 as "optpoline.out".
+		for i, first := range []string{stub, "optpoline.out", "op_add"} {
+			bt := bts[i]
+			if !strings.Contains(strings.SplitN(bt, "\n", 2)[0], first) ||
+				!regexp.MustCompile(`(?m)^#1 .* in (apply|dispatch|variadic|fp|method) `).MatchString(bt) ||
+				!regexp.MustCompile(`(?m)^#\d+ .* in main `).MatchString(bt) {
+				t.Errorf("thunk=%v: backtrace %d from %s:\n%s", thunk, i, first, bt)
+			}
+		}
+	}
+}
