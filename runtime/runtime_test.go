@@ -47,6 +47,7 @@ var (
 	outBlock  = regexp.MustCompile(`(?ms)^optpoline\.out\.\d+:\n.*?^\t\.size\t`)
 	outThunk  = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:jmp|je)\t)__x86_indirect_thunk_(\w+)$`)
 	siteLine  = regexp.MustCompile(`(?m)^optpoline: site (\w+)\+0x[0-9a-f]+ .*promoted ([\w.+]+)(?:, outline (.*))?$`)
+	syncRe    = regexp.MustCompile(`(\d+) batches \(.*, (\d+) sync_core\)`)
 	summaryRe = regexp.MustCompile(`(?m)^optpoline: (\d+) sites, (\d+) samples, (\d+) promoted, (\d+) outlined`)
 )
 
@@ -188,6 +189,9 @@ func testCalls(t *testing.T, cc string, objs []string, thunk bool) {
 		if sum == nil || sum[1] != "5" {
 			t.Errorf("%s: summary %q, want 5 sites", patch, sum)
 		}
+		if m := syncRe.FindStringSubmatch(stats); m == nil || m[1] != m[2] {
+			t.Errorf("%s: not one membarrier SYNC_CORE per batch:\n%s", patch, stats)
+		}
 		if !strings.Contains(stats, map[string]string{"pwrite": " 0 mprotect runs", "mprotect": "(0 pwrite"}[patch]) {
 			t.Errorf("%s: not patched that way:\n%s", patch, stats)
 		}
@@ -202,12 +206,16 @@ func testCalls(t *testing.T, cc string, objs []string, thunk bool) {
 	if out != wantFork {
 		t.Errorf("fork: output\n%s\nwant\n%s", out, wantFork)
 	}
-	m := regexp.MustCompile(`child: filled (\d+) slots`).FindStringSubmatch(stats)
+	m := regexp.MustCompile(`child: filled (\d+) slots, (\d+) sync_core`).FindStringSubmatch(stats)
 	if m == nil {
 		t.Fatalf("fork: no child report:\n%s", stats)
 	}
 	if n, _ := strconv.Atoi(m[1]); n < 2 {
 		t.Errorf("fork: the child's promoter filled %d slots, want ≥ 2 (op_sub, op_xor)", n)
+	}
+	// The child registers membarrier for its own mm.
+	if n, _ := strconv.Atoi(m[2]); n < 1 {
+		t.Errorf("fork: no membarrier SYNC_CORE in the child")
 	}
 }
 
@@ -219,7 +227,7 @@ func TestStress(t *testing.T) {
 			prog, _ := program(t, t.TempDir(), "stress", objs, thunk)
 			out, stats := runStats(t, []string{"OPTPOLINE=stats", "OPTPOLINE_PERIOD_MS=1", "OPTPOLINE_THRESHOLD=8", "OPTPOLINE_MIN_SHARE=5"}, prog, "2000")
 			t.Logf("%s%s", out, stats[:strings.IndexByte(stats, '\n')+1])
-			if !strings.Contains(out, " wrong 0") {
+			if !regexp.MustCompile(` wrong 0 .* handler calls [1-9]`).MatchString(out) {
 				t.Errorf("wrong dispatches: %s", out)
 			}
 			sum := summaryRe.FindStringSubmatch(stats)
@@ -247,6 +255,10 @@ func TestBench(t *testing.T) {
 	prog, _ := programCfg(t, t.TempDir(), "bench", objs, true, passes.Config{Outline: 4, SkipFunctions: []string{"ref_*"}})
 	out, _ := runStats(t, []string{"OPTPOLINE_PERIOD_MS=1000000"}, prog)
 	t.Logf("ns/call:\n%s", out)
+	// With OPTPOLINE=off nothing is promoted: hit, outline and miss all
+	// take the full miss path with learning off.
+	off, _ := runStats(t, []string{"OPTPOLINE=off"}, prog)
+	t.Logf("ns/call, OPTPOLINE=off:\n%s", off)
 	v := map[string]float64{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.Fields(line)

@@ -1,6 +1,18 @@
 /* optpoline run-time library: ABI v1 of the optpoline_sites table and the
  * public API. Mirrors package abi (abi/abi.go); runtime/abi_test.go checks
- * both agree. */
+ * both agree.
+ *
+ * Environment (read once, at the first registration):
+ *   OPTPOLINE=off|learn|stats  off: no promoter, no learning, every site
+ *                              stays on its fallback; learn (default);
+ *                              stats: learn, and print per-site misses and
+ *                              promoted targets (dladdr) to stderr at exit
+ *   OPTPOLINE_PERIOD_MS=10     promoter period
+ *   OPTPOLINE_THRESHOLD=32     samples a target needs before it is promoted
+ *   OPTPOLINE_MIN_SHARE=10     percent of its site's samples it needs too
+ *   OPTPOLINE_MAX_OUTLINE=255  outline entries filled per site at most
+ *   OPTPOLINE_PATCH=mprotect   write code with mprotect, not /proc/self/mem
+ */
 #ifndef OPTPOLINE_H
 #define OPTPOLINE_H
 
@@ -73,6 +85,7 @@ struct optpoline_stats {
 	uint64_t far;        /* candidate targets out of rel32 reach */
 	uint64_t rejected;   /* sites whose code did not decode (breakpoints…) */
 	uint64_t batches;    /* code-write batches (one membarrier each) */
+	uint64_t syncs;      /* membarrier SYNC_CORE calls that succeeded */
 	uint64_t pwrites;    /* rel32s written through /proc/self/mem */
 	uint64_t mprotects;  /* page runs written through mprotect */
 };

@@ -560,8 +560,8 @@ static int round_locked(void)
 patch:
 	if (nw) {
 		write_code(w, nw);
-		if (rt.sync_core)
-			membarrier(rt.sync_core);
+		if (rt.sync_core && membarrier(rt.sync_core) == 0)
+			rt.st.syncs++;
 		rt.st.batches++;
 	}
 	int published = 0;
@@ -726,9 +726,9 @@ static void print_lines(const struct optpoline_stats *st, const struct line *l, 
 	fprintf(stderr,
 		"optpoline: %" PRIu64 " sites, %" PRIu64 " samples, %" PRIu64 " promoted, %" PRIu64
 		" outlined, %" PRIu64 " far, %" PRIu64 " undecodable, %" PRIu64 " batches (%" PRIu64
-		" pwrite, %" PRIu64 " mprotect runs)\n",
+		" pwrite, %" PRIu64 " mprotect runs, %" PRIu64 " sync_core)\n",
 		st->sites, st->samples, st->promoted, st->outlined, st->far, st->rejected, st->batches,
-		st->pwrites, st->mprotects);
+		st->pwrites, st->mprotects, st->syncs);
 	for (size_t i = 0; i < n; i++, l++) {
 		fprintf(stderr, "optpoline: site %s (%s #%u, %%%s%s): misses %" PRIu64 ", far %" PRIu64 ", promoted %s",
 			sym(l->at, a, sizeof a), l->file, l->id, regs[l->reg & 15], l->bad ? ", undecodable" : "",

@@ -84,8 +84,9 @@ int main(int argc, char **argv)
 #ifdef OPTPOLINE_RT
 			usleep(50000); /* the child's own promoter patches */
 			optpoline_get_stats(&st);
-			fprintf(stderr, "child: filled %lu slots\n",
-				(unsigned long)(st.promoted + st.outlined - st0.promoted - st0.outlined));
+			fprintf(stderr, "child: filled %lu slots, %lu sync_core\n",
+				(unsigned long)(st.promoted + st.outlined - st0.promoted - st0.outlined),
+				(unsigned long)(st.syncs - st0.syncs));
 #endif
 			return 0;
 		}

@@ -1,9 +1,12 @@
 /* Stress: 4 threads call 32 sites whose targets rotate among 1–5 of 16
  * functions while the promoter patches. Every callee checks that it is the
  * one the caller meant and that its arguments (6 integers, 2 doubles)
- * arrived intact. Runs for argv[1] ms; prints calls and wrong dispatches,
+ * arrived intact; a timer's signal handler calls sites as well. Runs for
+ * argv[1] ms; prints calls and wrong dispatches,
  * exits 1 on any wrong dispatch. */
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -38,6 +41,20 @@ S(0) S(1) S(2) S(3) S(4) S(5) S(6) S(7) S(8) S(9) S(10) S(11) S(12) S(13) S(14) 
 S(16) S(17) S(18) S(19) S(20) S(21) S(22) S(23) S(24) S(25) S(26) S(27) S(28) S(29) S(30) S(31)
 long (*sites[32])(fn, long) = {s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15,
 			       s16, s17, s18, s19, s20, s21, s22, s23, s24, s25, s26, s27, s28, s29, s30, s31};
+
+/* A 10 kHz timer's handler calls sites too: samples from a handler land in
+ * the interrupted thread's ring, possibly in the middle of its own. */
+static atomic_long handler_calls;
+static void handler(int sig)
+{
+	(void)sig;
+	int saved = want, k = (int)(handler_calls & 15);
+	want = k;
+	if (sites[(k * 7) & 31](targets[k], 9) != k + 1)
+		atomic_fetch_add(&wrong, 1);
+	want = saved;
+	atomic_fetch_add(&handler_calls, 1);
+}
 
 static long ms;
 static atomic_long calls;
@@ -88,6 +105,13 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	ms = argc > 1 ? atol(argv[1]) : 1000;
+	struct sigaction sa = {.sa_handler = handler, .sa_flags = SA_RESTART};
+	sigaction(SIGALRM, &sa, NULL);
+	timer_t tm;
+	struct sigevent ev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM};
+	timer_create(CLOCK_MONOTONIC, &ev, &tm);
+	struct itimerspec its = {{0, 100000}, {0, 100000}};
+	timer_settime(tm, 0, &its, NULL);
 	pthread_t th[4];
 	for (unsigned long i = 0; i < 4; i++)
 		pthread_create(&th[i], NULL, worker, (void *)i);
@@ -109,6 +133,9 @@ int main(int argc, char **argv)
 #endif
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
-	printf("calls %ld wrong %ld resets %ld\n", (long)calls, (long)wrong, resets);
+	its = (struct itimerspec){0};
+	timer_settime(tm, 0, &its, NULL);
+	printf("calls %ld wrong %ld resets %ld handler calls %ld\n", (long)calls, (long)wrong, resets,
+	       (long)handler_calls);
 	return wrong != 0;
 }
