@@ -43,9 +43,9 @@ func TestRuntimeBuilds(t *testing.T) {
 
 var (
 	stubRef   = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:call|jmp|je)\t)optpoline\.jmp\.(?:nt\.)?(\w+)$`)
-	hitThunk  = regexp.MustCompile(`(?m)^(\.Lopt_hit_\d+:\n\t(?:call|jmp)\t)__x86_indirect_thunk_(\w+)$`)
+	hitThunk  = regexp.MustCompile(`(?m)^(\.Lopt_hit_\d+:\n\t(?:call|jmp)\t)(?:__x86_indirect_thunk_|__llvm_retpoline_)(\w+)$`)
 	outBlock  = regexp.MustCompile(`(?ms)^optpoline\.out\.\d+:\n.*?^\t\.size\t`)
-	outThunk  = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:jmp|je)\t)__x86_indirect_thunk_(\w+)$`)
+	outThunk  = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:jmp|je)\t)(?:__x86_indirect_thunk_|__llvm_retpoline_)(\w+)$`)
 	siteLine  = regexp.MustCompile(`(?m)^optpoline: site (\w+)\+0x[0-9a-f]+ .*promoted ([\w.+]+)(?:, outline (.*))?$`)
 	syncRe    = regexp.MustCompile(`(\d+) batches \(.*, (\d+) sync_core\)`)
 	summaryRe = regexp.MustCompile(`(?m)^optpoline: (\d+) sites, (\d+) samples, (\d+) promoted, (\d+) outlined`)
@@ -55,7 +55,9 @@ var (
 // to a local jmp stub optpoline.jmp.REG (hit-call placeholder, outline je
 // placeholders, outline final jmp) goes to __optpoline_learn_REG; in a
 // thunk build the hit call's and the outline block's branches to
-// __x86_indirect_thunk_REG go to __optpoline_learn_thunk_REG.
+// __x86_indirect_thunk_REG (gcc, clang -mretpoline-external-thunk) or
+// __llvm_retpoline_REG (clang -mretpoline) go to
+// __optpoline_learn_thunk_REG.
 func pointAtLearning(s string) string {
 	s = stubRef.ReplaceAllString(s, "${1}__optpoline_learn_${2}")
 	s = hitThunk.ReplaceAllString(s, "${1}__optpoline_learn_thunk_${2}")
@@ -73,26 +75,24 @@ func program(t *testing.T, dir, name string, objs []string, thunk bool) (prog, r
 
 func programCfg(t *testing.T, dir, name string, objs []string, thunk bool, cfg passes.Config) (prog, ref string) {
 	t.Helper()
-	return programCC(t, "gcc", dir, name, objs, thunk, cfg)
+	var extra []string
+	if thunk {
+		extra = gccThunk
+	}
+	return programCC(t, "gcc", dir, name, objs, extra, cfg)
 }
 
-// thunkFlags are each compiler's flags for calls through external
-// retpoline thunks.
-var thunkFlags = map[string][]string{
-	"gcc":   {"-mindirect-branch=thunk-extern", "-mindirect-branch-register"},
-	"clang": {"-mretpoline", "-mretpoline-external-thunk"},
-}
+var gccThunk = []string{"-mindirect-branch=thunk-extern", "-mindirect-branch-register"}
 
-func programCC(t *testing.T, cc, dir, name string, objs []string, thunk bool, cfg passes.Config) (prog, ref string) {
+// programCC builds with cc and extra flags (retpolines).
+func programCC(t *testing.T, cc, dir, name string, objs []string, extra []string, cfg passes.Config) (prog, ref string) {
 	t.Helper()
 	src, _ := filepath.Abs(filepath.Join("testdata", name+".c"))
 	inc, _ := filepath.Abs("src")
 	flags := []string{"-O2", "-pthread", "-Wall", "-Wextra", "-Werror"}
 	ref = filepath.Join(dir, name+".ref")
 	run(t, "", "gcc", append(append([]string{}, flags...), "-o", ref, src)...)
-	if thunk {
-		flags = append(flags, thunkFlags[cc]...)
-	}
+	flags = append(flags, extra...)
 	asm := filepath.Join(dir, name+".s")
 	run(t, "", cc, append(append([]string{}, flags...), "-DOPTPOLINE_RT", "-I", inc, "-S", "-o", asm, src)...)
 	in, err := os.ReadFile(asm)
@@ -154,16 +154,20 @@ var fast = []string{"OPTPOLINE_PERIOD_MS=1", "OPTPOLINE_THRESHOLD=16"}
 func TestCalls(t *testing.T) {
 	for _, cc := range []string{"gcc", "clang"} {
 		objs := buildRuntime(t, cc, t.TempDir())
-		for _, thunk := range []bool{false, true} {
-			name := cc + map[bool]string{false: "/plain", true: "/thunk"}[thunk]
-			t.Run(name, func(t *testing.T) { testCalls(t, cc, objs, thunk) })
+		flavours := map[string][]string{"plain": nil, "thunk": gccThunk}
+		if cc == "clang" {
+			flavours["thunk"] = []string{"-mretpoline", "-mretpoline-external-thunk"}
+			flavours["llvm-thunk"] = []string{"-mretpoline"} // __llvm_retpoline_r11
+		}
+		for name, extra := range flavours {
+			t.Run(cc+"/"+name, func(t *testing.T) { testCalls(t, cc, objs, extra) })
 		}
 	}
 }
 
-func testCalls(t *testing.T, cc string, objs []string, thunk bool) {
+func testCalls(t *testing.T, cc string, objs []string, extra []string) {
 	dir := t.TempDir()
-	prog, ref := programCC(t, cc, dir, "calls", objs, thunk, passes.Config{Outline: 4})
+	prog, ref := programCC(t, cc, dir, "calls", objs, extra, passes.Config{Outline: 4})
 	want := run(t, "", ref)
 	wantFork := run(t, "", ref, "fork")
 
