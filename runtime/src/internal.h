@@ -14,17 +14,25 @@ struct optpoline_sample {
 	uint64_t target; /* the call target */
 };
 
-/* One thread's ring: the thread writes samples and bumps head; the
- * promoter reads up to head. Rings are never freed: a dead thread's ring
- * is recycled by the next thread that claims it (tid 0 → its tid), so a
- * stale writer can only add a few bogus samples, which cost nothing but
- * efficiency (every promoted target is guarded by the site's compare). */
+/* One thread's ring. The thread counts every miss in head and writes
+ * every (stride)th one, stride = smask + 1, at widx; the promoter reads up
+ * to widx and sets smask from the miss rate so that a period's samples
+ * spread over the whole period (keeping just the latest ones would starve
+ * a site whose calls come in bursts before another's). Rings are never
+ * freed: a dead thread's ring is recycled by the next thread that claims
+ * it (tid 0 → its tid), so a stale writer can only add a few bogus
+ * samples, which cost nothing but efficiency (every promoted target is
+ * guarded by the site's compare). */
 struct optpoline_ring {
-	uint32_t head;               /* +0: samples written (wraps) */
+	uint32_t head;               /* +0: misses seen (wraps) */
 	int32_t tid;                 /* +4: owner, 0 when free */
 	struct optpoline_ring *next; /* +8: immutable once linked */
-	struct optpoline_sample s[RING_N];
-	uint32_t tail; /* promoter: samples consumed */
+	uint32_t widx;               /* +16: samples written (wraps) */
+	uint32_t smask;              /* +20: write when (head & smask) == 0 */
+	uint64_t pad;
+	struct optpoline_sample s[RING_N]; /* +32 */
+	uint32_t tail;      /* promoter: samples consumed */
+	uint32_t last_head; /* promoter: head at the last drain */
 };
 
 /* Per-module state (hidden, one per module that links the runtime). */

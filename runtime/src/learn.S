@@ -10,9 +10,10 @@
  * table entry (runtime.c: site_key); the stub does no lookup.
  *
  * Hot path: one byte test of the module's learn flag (a data flag: learning
- * is never switched by rewriting code). When it is set the stub appends
- * (return address, target) to the calling thread's sample ring (initial-exec
- * TLS pointer, 256 entries, overwritten when the promoter falls behind),
+ * is never switched by rewriting code). When it is set the stub counts the
+ * miss in the calling thread's ring (initial-exec TLS pointer) and appends
+ * every stride-th (return address, target) to it (256 entries, overwritten
+ * when the promoter falls behind; the promoter sets the stride),
  * then jumps to the target: "jmp *%REG" in __optpoline_learn_REG, the
  * retpoline thunk in __optpoline_learn_thunk_REG. The markup pass picks the
  * flavour per site: FROM_THUNK (and kernel) sites use the thunk flavour.
@@ -22,8 +23,10 @@
  * preserves every register (its C part is built -mgeneral-regs-only).
  */
 
-#define RING_MASK_BYTES 4080 /* (256 - 1) * 16: ring.c checks */
-#define RING_SAMPLES 16
+#define RING_MASK_BYTES 4080 /* (256 - 1) * 16: ring.c checks these */
+#define RING_WIDX 16
+#define RING_SMASK 20
+#define RING_SAMPLES 32
 
 	.text
 
@@ -50,6 +53,10 @@
 	testq	%\s1, %\s1
 	jz	3f
 2:	movl	(%\s1), %\s2d
+	incl	(%\s1)			/* head++: every miss */
+	testl	RING_SMASK(%\s1), %\s2d
+	jnz	4f			/* not this one (stride) */
+	movl	RING_WIDX(%\s1), %\s2d
 	shll	$4, %\s2d
 	andl	$RING_MASK_BYTES, %\s2d
 	movq	%\reg, RING_SAMPLES+8(%\s1,%\s2)
@@ -57,7 +64,7 @@
 	.cfi_adjust_cfa_offset 8
 	popq	RING_SAMPLES(%\s1,%\s2)
 	.cfi_adjust_cfa_offset -8
-	incl	(%\s1)			/* publish: head++ after the sample */
+	incl	RING_WIDX(%\s1)	/* publish: widx++ after the sample */
 4:	popq	%\s2
 	.cfi_adjust_cfa_offset -8
 	.cfi_restore %\s2

@@ -413,10 +413,18 @@ static void drain(void)
 	for (struct optpoline_ring *r = __atomic_load_n(&rt.rings, __ATOMIC_ACQUIRE); r; r = r->next) {
 		int32_t tid = __atomic_load_n(&r->tid, __ATOMIC_RELAXED);
 		int dead = reap && tid && thread_dead(tid);
-		uint32_t h = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE), t = r->tail;
-		if (h - t > RING_N)
-			t = h - RING_N;
-		for (; t != h; t++) {
+		uint32_t h = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+		uint32_t w = __atomic_load_n(&r->widx, __ATOMIC_ACQUIRE), t = r->tail;
+		/* Stride for the next period: at most half a ring of samples at
+		 * this period's miss rate. */
+		uint32_t misses = h - r->last_head, stride = 1;
+		while (stride < (1u << 20) && misses / stride > RING_N / 2)
+			stride <<= 1;
+		r->last_head = h;
+		__atomic_store_n(&r->smask, stride - 1, __ATOMIC_RELAXED);
+		if (w - t > RING_N)
+			t = w - RING_N;
+		for (; t != w; t++) {
 			struct optpoline_sample sm = r->s[t % RING_N];
 			struct site *s = lookup(sm.ret);
 			rt.st.samples++;
@@ -425,7 +433,7 @@ static void drain(void)
 			else if (s)
 				s->misses++;
 		}
-		r->tail = h;
+		r->tail = w;
 		if (dead)
 			__atomic_store_n(&r->tid, 0, __ATOMIC_RELEASE);
 	}
@@ -594,7 +602,7 @@ void optpoline_reset(void)
 			s->done = !s->fb_ret;
 		}
 	for (struct optpoline_ring *r = rt.rings; r; r = r->next)
-		r->tail = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+		r->tail = __atomic_load_n(&r->widx, __ATOMIC_ACQUIRE);
 	set_learning();
 	pthread_mutex_unlock(&rt.mu);
 }
