@@ -19,6 +19,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#define OPTPOLINE_STATIC_ASSERT static_assert
+#else
+#define OPTPOLINE_STATIC_ASSERT _Static_assert
+#endif
+
 #define OPTPOLINE_MAGIC 0x5054504fu /* "OPTP" little-endian */
 #define OPTPOLINE_VERSION 1
 #define OPTPOLINE_HEADER_SIZE 16
@@ -60,13 +67,13 @@ struct optpoline_entry {
 	uint32_t id; /* ordinal of the site in its function */
 };
 
-_Static_assert(sizeof(struct optpoline_header) == OPTPOLINE_HEADER_SIZE, "header size");
-_Static_assert(sizeof(struct optpoline_entry) == OPTPOLINE_ENTRY_SIZE, "entry size");
+OPTPOLINE_STATIC_ASSERT(sizeof(struct optpoline_header) == OPTPOLINE_HEADER_SIZE, "header size");
+OPTPOLINE_STATIC_ASSERT(sizeof(struct optpoline_entry) == OPTPOLINE_ENTRY_SIZE, "entry size");
 
 /* Resolves a PC-relative field. */
 static inline uintptr_t optpoline_rel(const int32_t *field)
 {
-	return (uintptr_t)field + (intptr_t)*field;
+	return (uintptr_t)field + (uintptr_t)(intptr_t)*field;
 }
 
 /* Run-time modes (OPTPOLINE=off|learn|stats). */
@@ -107,4 +114,9 @@ void optpoline_get_stats(struct optpoline_stats *st);
 void optpoline_print_stats(void);
 enum optpoline_mode optpoline_mode(void);
 
+#ifdef __cplusplus
+}
 #endif
+
+#endif
+
