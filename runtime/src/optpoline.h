@@ -119,4 +119,3 @@ enum optpoline_mode optpoline_mode(void);
 #endif
 
 #endif
-
