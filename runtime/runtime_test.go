@@ -42,9 +42,12 @@ func TestRuntimeBuilds(t *testing.T) {
 }
 
 var (
-	stubRef   = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:call|jmp|je)\t)optpoline\.jmp\.(?:nt\.)?(\w+)$`)
-	hitThunk  = regexp.MustCompile(`(?m)^(\.Lopt_hit_\d+:\n\t(?:call|jmp)\t)(?:__x86_indirect_thunk_|__llvm_retpoline_)(\w+)$`)
-	outBlock  = regexp.MustCompile(`(?ms)^optpoline\.out\.\d+:\n.*?^\t\.size\t`)
+	stubRef  = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:call|jmp|je)\t)optpoline\.jmp\.(?:nt\.)?(\w+)$`)
+	hitThunk = regexp.MustCompile(`(?m)^(\.Lopt_hit_\d+:\n\t(?:call|jmp)\t)(?:__x86_indirect_thunk_|__llvm_retpoline_)(\w+)$`)
+	outBlock = regexp.MustCompile(`(?ms)^optpoline\.out\.\d+:\n.*?^\t\.size\t`)
+	// --outline=0: the inline fallback after "je .Lopt_hit_N".
+	fbPlain   = regexp.MustCompile(`(?m)^(\tje\t\.Lopt_hit_\d+\n)\t(?:notrack )?(call|jmp)\t\*%(\w+)$`)
+	fbThunk   = regexp.MustCompile(`(?m)^(\tje\t\.Lopt_hit_\d+\n)(\tcs\n)?\t(call|jmp)\t(?:__x86_indirect_thunk_|__llvm_retpoline_)(\w+)$`)
 	outThunk  = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:jmp|je)\t)(?:__x86_indirect_thunk_|__llvm_retpoline_)(\w+)$`)
 	siteLine  = regexp.MustCompile(`(?m)^optpoline: site (\w+)\+0x[0-9a-f]+ .*promoted ([\w.+]+)(?:, outline (.*))?$`)
 	syncRe    = regexp.MustCompile(`(\d+) batches \(.*, (\d+) sync_core\)`)
@@ -57,10 +60,14 @@ var (
 // thunk build the hit call's and the outline block's branches to
 // __x86_indirect_thunk_REG (gcc, clang -mretpoline-external-thunk) or
 // __llvm_retpoline_REG (clang -mretpoline) go to
-// __optpoline_learn_thunk_REG.
+// __optpoline_learn_thunk_REG. With --outline=0 the inline fallback (the
+// original branch, right after "je .Lopt_hit_N") goes to the learning
+// stub as well.
 func pointAtLearning(s string) string {
 	s = stubRef.ReplaceAllString(s, "${1}__optpoline_learn_${2}")
 	s = hitThunk.ReplaceAllString(s, "${1}__optpoline_learn_thunk_${2}")
+	s = fbPlain.ReplaceAllString(s, "${1}\t${2}\t__optpoline_learn_${3}")
+	s = fbThunk.ReplaceAllString(s, "${1}${2}\t${3}\t__optpoline_learn_thunk_${4}")
 	return outBlock.ReplaceAllStringFunc(s, func(b string) string {
 		return outThunk.ReplaceAllString(b, "${1}__optpoline_learn_thunk_${2}")
 	})
@@ -392,6 +399,26 @@ func TestGDB(t *testing.T) {
 				!regexp.MustCompile(`(?m)^#1 .* in (apply|dispatch|variadic|fp|method) `).MatchString(bt) ||
 				!regexp.MustCompile(`(?m)^#\d+ .* in main `).MatchString(bt) {
 				t.Errorf("thunk=%v: backtrace %d from %s:\n%s", thunk, i, first, bt)
+			}
+		}
+	}
+}
+
+// TestNoOutline runs the calls program marked up with --outline=0: the
+// inline fallback calls the learning stub directly, and the hot targets
+// are promoted inline.
+func TestNoOutline(t *testing.T) {
+	objs := buildRuntime(t, "gcc", t.TempDir())
+	for _, thunk := range []bool{false, true} {
+		prog, ref := programCfg(t, t.TempDir(), "calls", objs, thunk, passes.Config{Outline: 0})
+		out, stats := runStats(t, append([]string{"OPTPOLINE=stats"}, fast...), prog)
+		if want := run(t, "", ref); out != want {
+			t.Fatalf("thunk=%v: output\n%s\nwant\n%s", thunk, out, want)
+		}
+		got := sites(stats)
+		for fn, hot := range map[string]string{"apply": "op_add|", "dispatch": "op_mul|", "variadic": "vsum|", "fp": "dmul|", "method": "get_v|"} {
+			if got[fn] != hot {
+				t.Errorf("thunk=%v: site in %s: promoted|outline %q, want %q\n%s", thunk, fn, got[fn], hot, stats)
 			}
 		}
 	}
