@@ -423,3 +423,48 @@ func TestNoOutline(t *testing.T) {
 		}
 	}
 }
+
+// TestExceptions throws C++ exceptions from callees of promoted and
+// outline sites and of the miss path, caught in the site's function and
+// in its caller.
+func TestExceptions(t *testing.T) {
+	dir := t.TempDir()
+	objs := buildRuntime(t, "gcc", dir)
+	src, _ := filepath.Abs("testdata/exc.cc")
+	for _, thunk := range []bool{false, true} {
+		flags := []string{"-O2", "-Wall", "-Wextra", "-Werror"}
+		if thunk {
+			flags = append(flags, gccThunk...)
+		}
+		ref := filepath.Join(dir, "exc.ref")
+		run(t, "", "g++", "-O2", "-o", ref, src)
+		want := run(t, "", ref)
+		asm := filepath.Join(dir, "exc.s")
+		run(t, "", "g++", append(flags, "-S", "-o", asm, src)...)
+		in, err := os.ReadFile(asm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := markup.File(asm, in, passes.Config{Outline: 4}, &b); err != nil {
+			t.Fatal(err)
+		}
+		marked := filepath.Join(dir, "exc.opt.s")
+		if err := os.WriteFile(marked, []byte(pointAtLearning(b.String())), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		prog := filepath.Join(dir, "exc")
+		run(t, "", "g++", append([]string{"-O2", "-pthread", "-rdynamic", "-o", prog, marked}, objs...)...)
+		out, stats := runStats(t, append([]string{"OPTPOLINE=stats"}, fast...), prog)
+		if out != want {
+			t.Errorf("thunk=%v: output %q, want %q", thunk, out, want)
+		}
+		got := sites(stats)
+		// site catches; outer's caller does, through outer's site.
+		for _, fn := range []string{"_Z4sitePFllEl", "_Z5outerPFllEl"} {
+			if !strings.HasPrefix(got[fn], "_Z3ok1l|") || !strings.Contains(got[fn], "_Z7throwerl") {
+				t.Errorf("thunk=%v: %s's site not promoted to ok1 with thrower in its outline:\n%s", thunk, fn, stats)
+			}
+		}
+	}
+}
