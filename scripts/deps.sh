@@ -9,7 +9,7 @@ set -euo pipefail
 declare -A pkg=(
   [gcc]=gcc [g++]=g++ [clang]=clang [clang++]=clang [as]=binutils [ld]=binutils
   [objdump]=binutils [readelf]=binutils [make]=make [/usr/bin/time]=time
-  [ccache]=ccache [distcc]=distcc
+  [ccache]=ccache [distcc]=distcc [gdb]=gdb
 )
 
 # `scripts/deps.sh integration`: also what scripts/integration.sh,
