@@ -40,6 +40,11 @@ func (m Mode) String() string {
 type Config struct {
 	Mode          Mode
 	Outline       int      // outline entries per site (0: none)
+	// Runtime points user-mode call sites' misses at the runtime's learning
+	// stubs (__optpoline_learn_REG, __optpoline_learn_thunk_REG), which the
+	// program must then link (optpoline cc does). Without it the output is
+	// self-contained: misses take the original branch.
+	Runtime bool
 	SkipSections  []string // extra section globs never rewritten
 	SkipFunctions []string // function globs never rewritten
 }

@@ -42,36 +42,10 @@ func TestRuntimeBuilds(t *testing.T) {
 }
 
 var (
-	stubRef  = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:call|jmp|je)\t)optpoline\.jmp\.(?:nt\.)?(\w+)$`)
-	hitThunk = regexp.MustCompile(`(?m)^(\.Lopt_hit_\d+:\n\t(?:call|jmp)\t)(?:__x86_indirect_thunk_|__llvm_retpoline_)(\w+)$`)
-	outBlock = regexp.MustCompile(`(?ms)^optpoline\.out\.\d+:\n.*?^\t\.size\t`)
-	// --outline=0: the inline fallback after "je .Lopt_hit_N".
-	fbPlain   = regexp.MustCompile(`(?m)^(\tje\t\.Lopt_hit_\d+\n)\t(?:notrack )?(call|jmp)\t\*%(\w+)$`)
-	fbThunk   = regexp.MustCompile(`(?m)^(\tje\t\.Lopt_hit_\d+\n)(\tcs\n)?\t(call|jmp)\t(?:__x86_indirect_thunk_|__llvm_retpoline_)(\w+)$`)
-	outThunk  = regexp.MustCompile(`(?m)^(\t(?:cs )?(?:jmp|je)\t)(?:__x86_indirect_thunk_|__llvm_retpoline_)(\w+)$`)
 	siteLine  = regexp.MustCompile(`(?m)^optpoline: site (\w+)\+0x[0-9a-f]+ .*promoted ([\w.+]+)(?:, outline (.*))?$`)
 	syncRe    = regexp.MustCompile(`(\d+) batches \(.*, (\d+) sync_core\)`)
 	summaryRe = regexp.MustCompile(`(?m)^optpoline: (\d+) sites, (\d+) samples, (\d+) promoted, (\d+) outlined`)
 )
-
-// pointAtLearning is the rewrite the markup pass must adopt: every branch
-// to a local jmp stub optpoline.jmp.REG (hit-call placeholder, outline je
-// placeholders, outline final jmp) goes to __optpoline_learn_REG; in a
-// thunk build the hit call's and the outline block's branches to
-// __x86_indirect_thunk_REG (gcc, clang -mretpoline-external-thunk) or
-// __llvm_retpoline_REG (clang -mretpoline) go to
-// __optpoline_learn_thunk_REG. With --outline=0 the inline fallback (the
-// original branch, right after "je .Lopt_hit_N") goes to the learning
-// stub as well.
-func pointAtLearning(s string) string {
-	s = stubRef.ReplaceAllString(s, "${1}__optpoline_learn_${2}")
-	s = hitThunk.ReplaceAllString(s, "${1}__optpoline_learn_thunk_${2}")
-	s = fbPlain.ReplaceAllString(s, "${1}\t${2}\t__optpoline_learn_${3}")
-	s = fbThunk.ReplaceAllString(s, "${1}${2}\t${3}\t__optpoline_learn_thunk_${4}")
-	return outBlock.ReplaceAllStringFunc(s, func(b string) string {
-		return outThunk.ReplaceAllString(b, "${1}__optpoline_learn_thunk_${2}")
-	})
-}
 
 // program builds testdata/NAME.c marked up and linked with the runtime,
 // and the plain reference build; it returns both paths.
@@ -107,6 +81,7 @@ func programCC(t *testing.T, cc, dir, name string, objs []string, extra []string
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
+	cfg.Runtime = true
 	res, err := markup.File(asm, in, cfg, &out)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +89,7 @@ func programCC(t *testing.T, cc, dir, name string, objs []string, extra []string
 	if len(res.Sites) == 0 {
 		t.Fatalf("%s: no sites", name)
 	}
-	text := pointAtLearning(out.String())
+	text := out.String()
 	if regexp.MustCompile(`(?m)^\t(?:cs )?(?:call|jmp|je)\toptpoline\.jmp\.`).MatchString(text) {
 		t.Fatalf("%s: a branch to optpoline.jmp.* is left", name)
 	}
@@ -298,11 +273,12 @@ func markupAsm(t *testing.T, dir, src string, flags []string, cfg passes.Config)
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
+	cfg.Runtime = true
 	if _, err := markup.File(asm, in, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	marked := filepath.Join(dir, base+".opt.s")
-	if err := os.WriteFile(marked, []byte(pointAtLearning(out.String())), 0o644); err != nil {
+	if err := os.WriteFile(marked, out.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return marked
@@ -446,11 +422,11 @@ func TestExceptions(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b bytes.Buffer
-		if _, err := markup.File(asm, in, passes.Config{Outline: 4}, &b); err != nil {
+		if _, err := markup.File(asm, in, passes.Config{Outline: 4, Runtime: true}, &b); err != nil {
 			t.Fatal(err)
 		}
 		marked := filepath.Join(dir, "exc.opt.s")
-		if err := os.WriteFile(marked, []byte(pointAtLearning(b.String())), 0o644); err != nil {
+		if err := os.WriteFile(marked, b.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		prog := filepath.Join(dir, "exc")

@@ -72,9 +72,13 @@ func (e *emitter) inline(s Site) string {
 		fmt.Fprintf(&b, "\tmovq\t%s, %%r11\n", e.f.FormatOperand(o))
 	}
 	fmt.Fprintf(&b, ".Lopt_site_%d:\n\tcmpq\t.Lopt_slot_%d(%%rip), %%%s\n\tje\t.Lopt_hit_%d\n", n, n, s.Reg, n)
-	if e.cfg.Outline > 0 {
+	switch {
+	case e.cfg.Outline > 0:
 		fmt.Fprintf(&b, "\t%s\toptpoline.out.%d\n", op, n)
-	} else {
+	case e.learns(s):
+		// The miss goes to the learning stub (direct: no notrack).
+		fmt.Fprintf(&b, "\t%s%s\t%s\n", prefix(s.CSPrefix, "cs\n\t"), op, e.learnStub(s))
+	default:
 		fmt.Fprintf(&b, "\t%s\n", e.fallback(s, op))
 	}
 	if !s.Kind.Tail() {
@@ -126,6 +130,9 @@ func (e *emitter) thunk(s Site) string {
 // objtool lists every branch to a thunk in .retpoline_sites and the kernel
 // may rewrite those at boot, which would break the hit call's fixed shape.
 func (e *emitter) placeholder(s Site) string {
+	if e.learns(s) {
+		return e.learnStub(s)
+	}
 	t := e.thunk(s)
 	switch {
 	case t != "" && e.cfg.Mode == passes.Kernel:
@@ -145,6 +152,22 @@ func (e *emitter) placeholder(s Site) string {
 	}
 	e.stubs[name] = e.fallback(s, "jmp")
 	return name
+}
+
+// learns reports whether the site's misses go to the runtime's learning
+// stub: user-mode call sites with Config.Runtime. A tail site's stub would
+// see its caller's return address, so tail sites keep their placeholders.
+func (e *emitter) learns(s Site) bool {
+	return e.cfg.Runtime && e.cfg.Mode != passes.Kernel && !s.Kind.Tail()
+}
+
+// learnStub is the runtime's learning stub for the site's register: the
+// thunk flavour when the original went through a retpoline thunk.
+func (e *emitter) learnStub(s Site) string {
+	if e.thunk(s) != "" {
+		return "__optpoline_learn_thunk_" + s.Reg.String()
+	}
+	return "__optpoline_learn_" + s.Reg.String()
 }
 
 // outline writes the site's outline block (sites.md §3).
