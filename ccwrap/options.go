@@ -17,6 +17,10 @@ type Options struct {
 	Off      bool        // run the compiler unchanged
 	Asm      bool        // also mark up .s and .S inputs
 	Fallback bool        // on a markup error, warn and assemble the unmodified .s
+	// NoRuntime keeps markup self-contained (misses take the original
+	// branch, nothing learns) and links without the runtime: for objects
+	// linked by something other than the wrapper.
+	NoRuntime bool
 }
 
 // DefaultOptions are the settings without any --optpoline-* option.
@@ -67,6 +71,8 @@ func (o *Options) set(arg string) error {
 		return flag(&o.Asm)
 	case "fallback":
 		return flag(&o.Fallback)
+	case "no-runtime":
+		return flag(&o.NoRuntime)
 	case "mode":
 		switch val {
 		case "user":

@@ -29,6 +29,10 @@ type Plan struct {
 	Link []string    // compile and link in one command: the link, after the jobs
 	Mode passes.Mode // the markup mode
 	Dir  string      // the temporary directory; removed when the run ends
+	// Runtime says the markup sends misses to the runtime's learning
+	// stubs: the program will be linked with the runtime (through the
+	// wrapper). False for freestanding code and kernel mode.
+	Runtime bool
 }
 
 // A Job compiles one input. A promoted job runs Compile (to Asm), marks
@@ -60,8 +64,9 @@ type Planner struct {
 	// (/dev/null): the object is written to it directly.
 	Special func(path string) bool
 	// RuntimeObject, when set, returns the runtime object a link of an
-	// executable or shared object needs (not with -nostdlib, -r or in
-	// kernel mode). It is nil until the runtime lands.
+	// executable or shared object needs (not with -nostdlib, -r,
+	// -ffreestanding or in kernel mode); nil leaves markup self-contained
+	// and links untouched.
 	RuntimeObject func(compiler string) (string, error)
 }
 
@@ -138,6 +143,18 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 		return pass("no input files", "")
 	case lto:
 		return pass("-flto", "optpoline: -flto: LTO objects are not promoted")
+	case sources == 0 && !compileOnly && p.linksRuntime(c, mode):
+		// A link of objects: it gets the runtime, which their sites need.
+		obj, err := p.RuntimeObject(c.Compiler)
+		if err != nil {
+			return nil, err
+		}
+		argv := []string{c.Compiler}
+		if c.Launcher != "" {
+			argv = []string{c.Launcher, c.Compiler}
+		}
+		argv = append(append(argv, c.Words...), runtimeLink(c, obj)...)
+		return &Plan{Exec: argv, Why: "a link: the runtime is added"}, nil
 	case sources == 0:
 		return pass("no C or C++ input", "")
 	case p.Family == Clang && c.hasPrefix(clangAux...):
@@ -150,7 +167,7 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := &Plan{Mode: mode, Dir: dir}
+	plan := &Plan{Mode: mode, Dir: dir, Runtime: p.linksRuntime(c, mode)}
 	k := 0
 	for i, a := range c.Args {
 		if !a.Input {
@@ -167,15 +184,33 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 	}
 	if !compileOnly {
 		plan.Link = p.link(c, plan.Jobs)
-		if rt := p.RuntimeObject; rt != nil && mode == passes.User && !c.has("-nostdlib", "-r") {
-			obj, err := rt(c.Compiler)
+		if plan.Runtime {
+			obj, err := p.RuntimeObject(c.Compiler)
 			if err != nil {
 				return plan, err
 			}
-			plan.Link = append(plan.Link, obj)
+			plan.Link = append(plan.Link, runtimeLink(c, obj)...)
 		}
 	}
 	return plan, nil
+}
+
+// linksRuntime reports whether the command's code runs with the runtime:
+// user mode, a runtime to link, and neither freestanding code nor a
+// partial or libc-less link.
+func (p *Planner) linksRuntime(c *Command, mode passes.Mode) bool {
+	return p.RuntimeObject != nil && mode == passes.User &&
+		!c.has("-nostdlib", "-nodefaultlibs", "-nostartfiles", "-ffreestanding", "-r", "-static-pie")
+}
+
+// runtimeLink is what a link adds for the runtime: its object, and for an
+// executable the export of its entry points, so that shared objects loaded
+// later find the executable's registry instead of starting their own.
+func runtimeLink(c *Command, obj string) []string {
+	if c.has("-shared") {
+		return []string{obj}
+	}
+	return []string{obj, "-Wl,--export-dynamic-symbol=optpoline_*"}
 }
 
 func hasPrefix(w string, prefixes []string) bool {

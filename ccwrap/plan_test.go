@@ -246,14 +246,40 @@ func TestRuntimeObjectHook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(w("gcc /T/1-a.o -o p /rt/optpoline.o"), pl.Link); diff != "" {
+	if diff := cmp.Diff(w("gcc /T/1-a.o -o p /rt/optpoline.o -Wl,--export-dynamic-symbol=optpoline_*"), pl.Link); diff != "" {
 		t.Errorf("link (-want +got):\n%s", diff)
 	}
-	for _, line := range []string{"gcc -nostdlib a.c -o p", "gcc -r a.c -o p.o", "gcc -mcmodel=kernel a.c -o p"} {
-		c, _ := Parse(w(line), readFile)
-		pl, _ := p.Plan(c)
-		if n := len(pl.Link); pl.Link[n-1] == "/rt/optpoline.o" {
-			t.Errorf("%s: runtime object linked: %q", line, pl.Link)
+	if !pl.Runtime {
+		t.Error("gcc a.c -o p: markup does not use the runtime")
+	}
+	// What the plan links, and whether markup points misses at the runtime.
+	for _, tt := range []struct {
+		line    string
+		link    []string // the link, or the pass-through command
+		runtime bool
+	}{
+		{"gcc -shared -fPIC a.c -o libp.so", w("gcc -shared -fPIC /T/1-a.o -o libp.so /rt/optpoline.o"), true},
+		{"gcc a.o b.o -o p -lm", w("gcc a.o b.o -o p -lm /rt/optpoline.o -Wl,--export-dynamic-symbol=optpoline_*"), false},
+		{"gcc -c a.c", nil, true},
+		{"gcc -nostdlib a.c -o p", w("gcc -nostdlib /T/1-a.o -o p"), false},
+		{"gcc -ffreestanding -c a.c", nil, false},
+		{"gcc -r a.c -o p.o", w("gcc -r /T/1-a.o -o p.o"), false},
+		{"gcc -mcmodel=kernel a.c -o p", w("gcc -mcmodel=kernel /T/1-a.o -o p"), false},
+	} {
+		c, _ := Parse(w(tt.line), readFile)
+		pl, err := p.Plan(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := pl.Link
+		if pl.Exec != nil {
+			got = pl.Exec
+		}
+		if diff := cmp.Diff(tt.link, got); diff != "" {
+			t.Errorf("%s: link (-want +got):\n%s", tt.line, diff)
+		}
+		if pl.Exec == nil && pl.Runtime != tt.runtime {
+			t.Errorf("%s: Runtime = %v, want %v", tt.line, pl.Runtime, tt.runtime)
 		}
 	}
 	p.RuntimeObject = func(string) (string, error) { return "", errors.New("no runtime") }

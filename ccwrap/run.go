@@ -123,7 +123,7 @@ func (r *Runner) markup(p *Plan, j Job) error {
 		return err
 	}
 	open := func() (io.ReadCloser, error) { return os.Open(j.Asm) }
-	cfg := passes.Config{Mode: p.Mode, Outline: r.Options.Outline}
+	cfg := passes.Config{Mode: p.Mode, Outline: r.Options.Outline, Runtime: p.Runtime}
 	return atomicfile.Write(j.Marked, func(w io.Writer) error {
 		_, err := markup.Stream(j.Source+".s", open, cfg, w, pieceSize)
 		return err

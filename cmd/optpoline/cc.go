@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -62,6 +63,14 @@ func runCC(e *env, args []string) int {
 		TempDir: func() (string, error) { return os.MkdirTemp("", "optpoline-cc-") },
 		Unique:  strconv.Itoa(os.Getpid()),
 		Special: ccwrap.SpecialFile,
+	}
+	if !opts.NoRuntime {
+		// The runtime is built once per compiler into the user's cache
+		// ($XDG_CACHE_HOME/optpoline) and linked into executables and
+		// shared objects.
+		if dir, err := os.UserCacheDir(); err == nil {
+			planner.RuntimeObject = ccwrap.RuntimeCache(filepath.Join(dir, "optpoline"))
+		}
 	}
 	plan, err := planner.Plan(c)
 	if err != nil {

@@ -162,7 +162,8 @@ static void init(void)
 	setup_patching();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	atexit(at_exit);
-	start_promoter();
+	/* The promoter starts with the first module that has sites: a program
+	 * linked with the runtime but without sites runs no extra thread. */
 }
 
 /* Decoding (tolerant: a mismatch, e.g. a debugger's 0xCC, marks the site
@@ -354,6 +355,8 @@ int optpoline_register_module(const void *start, const void *stop, struct optpol
 		p += OPTPOLINE_HEADER_SIZE + (size_t)h->nentries * OPTPOLINE_ENTRY_SIZE;
 	}
 	rt.st.sites += t->n;
+	if (t->n > 0 && rt.mode != OPTPOLINE_OFF && !rt.running)
+		start_promoter();
 	rt.tables = t;
 	rebuild_keys();
 	set_learning();
