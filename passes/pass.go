@@ -38,13 +38,13 @@ func (m Mode) String() string {
 
 // Config holds the options every pass of a run sees.
 type Config struct {
-	Mode          Mode
-	Outline       int      // outline entries per site (0: none)
+	Mode    Mode
+	Outline int // outline entries per site (0: none)
 	// Runtime points user-mode call sites' misses at the runtime's learning
 	// stubs (__optpoline_learn_REG, __optpoline_learn_thunk_REG), which the
 	// program must then link (optpoline cc does). Without it the output is
 	// self-contained: misses take the original branch.
-	Runtime bool
+	Runtime       bool
 	SkipSections  []string // extra section globs never rewritten
 	SkipFunctions []string // function globs never rewritten
 }
