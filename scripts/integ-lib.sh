@@ -86,10 +86,10 @@ integ_probe_cc() {
 }
 
 # integ_thunks WORK: assemble the stand-in __x86_indirect_thunk_REG
-# definitions (scripts/retpoline-thunks.s) and print the object's path.
+# definitions (runtime/src/thunks.S, the runtime's own) and print the object's path.
 integ_thunks() {
   local o=$1/retpoline-thunks.o
-  [[ -f $o ]] || as "$integ_root/scripts/retpoline-thunks.s" -o "$o" || integ_die "as rejects scripts/retpoline-thunks.s"
+  [[ -f $o ]] || gcc -c "$integ_root/runtime/src/thunks.S" -o "$o" || integ_die "gcc rejects runtime/src/thunks.S"
   echo "$o"
 }
 

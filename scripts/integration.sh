@@ -11,9 +11,9 @@
 # once with CFLAGS -O2 ("plain") and once with -O2 -mindirect-branch=
 # thunk-extern -mindirect-branch-register ("thunk"; -mretpoline-external-thunk
 # when CC's last word is clang, e.g. OPTPOLINE_CC="bin/optpoline cc clang"). The thunk build links
-# scripts/retpoline-thunks.s, a stand-in for the __x86_indirect_thunk_REG
-# symbols until optpoline's runtime provides them (weak, so the runtime's
-# win). Then it runs the code base's tests:
+# runtime/src/thunks.S, the runtime's __x86_indirect_thunk_REG (weak), so
+# that the build also links when CC is a plain compiler (the wrapper links
+# the whole runtime anyway). Then it runs the code base's tests:
 #
 #   zlib  `make test`: example and minigzip, linked statically and shared.
 #   lua   the smoke suite testdata/lua/*.lua (Debian's tarball has no test
