@@ -44,8 +44,6 @@ type Config struct {
 	Kernel bool
 	// Werror reports findings as errors.
 	Werror bool
-	// Max caps the findings per file (0: no cap).
-	Max int
 }
 
 func (c *Config) on(id string) bool {
@@ -73,7 +71,8 @@ func Parsed(f *parser.File, cfg Config) []Finding {
 	return c.finish()
 }
 
-// finish sorts, deduplicates and caps the findings.
+// finish sorts and deduplicates the findings (the caller caps them: it
+// says how many it cut).
 func (c *checker) finish() []Finding {
 	fs := c.findings
 	sort.SliceStable(fs, func(i, j int) bool {
@@ -91,9 +90,6 @@ func (c *checker) finish() []Finding {
 			continue
 		}
 		out = append(out, x)
-	}
-	if c.cfg.Max > 0 && len(out) > c.cfg.Max {
-		out = out[:c.cfg.Max]
 	}
 	return out
 }
