@@ -1,14 +1,48 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+
+	"github.com/optpoline/optpoline/demo"
+)
 
 func runDemo(e *env, args []string) int {
-	fs := newFlagSet("demo", "", "build a bundled interpreter-like C program plain, with retpolines, and with\nretpolines + optpoline, run each several times and print the medians")
+	fs := newFlagSet("demo", "", "Build a bundled interpreter-like C program with gcc three ways (plain, with\nretpolines, with retpolines + optpoline), run each several times in turn and\nprint the median times and how much of the retpoline overhead optpoline recovers.")
+	keep := fs.String("keep", "", "build in `DIR` and leave the builds there")
+	runs := fs.Int("runs", 5, "runs of each build")
+	scale := fs.Int("scale", 300, "the program's work scale")
+	cc := fs.String("cc", "gcc", "the C compiler")
 	if code, done := parseFlags(e, fs, args); done {
 		return code
 	}
-	fmt.Fprintln(e.stdout, "optpoline demo: not yet. The demo lands with the runtime (issues 7-9);")
-	fmt.Fprintln(e.stdout, "today optpoline parses and prints GCC/Clang assembly: try")
-	fmt.Fprintln(e.stdout, "  gcc -O2 -S prog.c -o prog.s && optpoline markup --promote=none prog.s | diff - prog.s")
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "optpoline demo: %v\n", err)
+		return 1
+	}
+	// A progress line on a terminal; elsewhere (logs, CI) one line per step.
+	tty := false
+	if f, ok := e.stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	progress := func(s string) { fmt.Fprintf(e.stderr, "optpoline demo: %s\n", s) }
+	if tty {
+		progress = func(s string) { fmt.Fprintf(e.stderr, "\r\033[K%s", s) }
+	}
+	res, err := demo.Run(demo.Options{Exe: exe, CC: *cc, Dir: *keep, Runs: *runs, Scale: *scale, Progress: progress})
+	if tty {
+		fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "optpoline demo: %v\n", err)
+		return 1
+	}
+	res.Report(e.stdout, *runs)
+	if *keep != "" {
+		fmt.Fprintf(e.stdout, "builds kept in %s (plain, retpoline, optpoline; run one with OPTPOLINE=stats)\n", *keep)
+	}
 	return 0
 }
