@@ -95,7 +95,13 @@ func buildRuntime(compiler, out, obj string) error {
 	var objs []string
 	for i, o := range optruntime.Objects {
 		dst := filepath.Join(tmp, fmt.Sprintf("%d.o", i))
-		args := append(append(append(slices.Clone(flags), o.Flags...), "-I", filepath.Join(tmp, "src"), "-c", filepath.Join(tmp, o.Source), "-o"), dst)
+		// -x: a C++ driver (g++, clang++) links C++ programs, and would
+		// compile a .c file as C++.
+		lang := "c"
+		if filepath.Ext(o.Source) == ".S" {
+			lang = "assembler-with-cpp"
+		}
+		args := append(append(slices.Clone(flags), o.Flags...), "-I", filepath.Join(tmp, "src"), "-x", lang, "-c", filepath.Join(tmp, o.Source), "-o", dst)
 		if err := runQuiet(compiler, args...); err != nil {
 			return err
 		}

@@ -51,8 +51,9 @@ func TestCCRuntime(t *testing.T) {
 	cc("gcc", "-O2", "hot.o", "-o", "split")
 	cc(append([]string{"gcc", "-O2"}, append(retpoline, "hot.c", "-o", "thunk")...)...)
 	cc("clang", "-O2", "-mretpoline-external-thunk", "hot.c", "-o", "clang")
+	cc("g++", "-O2", "-x", "c++", "hot.c", "-o", "cxx") // a C++ driver builds the C runtime as C
 	promoted := regexp.MustCompile(`(?m)^optpoline: 1 sites, \d+ samples, 1 promoted, 1 outlined`)
-	for _, prog := range []string{"split", "thunk", "clang"} {
+	for _, prog := range []string{"split", "thunk", "clang", "cxx"} {
 		r := runCmd(t, dir, []string{"OPTPOLINE=stats", "OPTPOLINE_PERIOD_MS=1"}, nil, filepath.Join(dir, prog))
 		if r.status != 0 || r.stdout != want {
 			t.Errorf("%s: %+v, want stdout %q", prog, r, want)
@@ -67,8 +68,8 @@ func TestCCRuntime(t *testing.T) {
 	}
 	// One runtime build per compiler, reused.
 	objs, _ := filepath.Glob(filepath.Join(dir, "cache", "optpoline", "runtime", "*", "optpoline-rt.o"))
-	if len(objs) != 2 {
-		t.Errorf("runtime objects in the cache: %q, want one for gcc and one for clang", objs)
+	if len(objs) != 3 {
+		t.Errorf("runtime objects in the cache: %q, want one each for gcc, clang and g++", objs)
 	}
 
 	cc("gcc", "--optpoline-no-runtime", "-O2", "hot.c", "-o", "self")
