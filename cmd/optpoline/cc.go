@@ -68,9 +68,7 @@ func runCC(e *env, args []string) int {
 		// The runtime is built once per compiler into the user's cache
 		// ($XDG_CACHE_HOME/optpoline) and linked into executables and
 		// shared objects.
-		if dir, err := os.UserCacheDir(); err == nil {
-			planner.RuntimeObject = ccwrap.RuntimeCache(filepath.Join(dir, "optpoline"))
-		}
+		planner.RuntimeObject = ccwrap.RuntimeCache(runtimeCacheDir())
 	}
 	plan, err := planner.Plan(c)
 	if err != nil {
@@ -146,4 +144,16 @@ func reraise(sig os.Signal) int {
 	syscall.Kill(os.Getpid(), s)
 	time.Sleep(time.Second)
 	return 128 + int(s)
+}
+
+// runtimeCacheDir is $XDG_CACHE_HOME/optpoline (~/.cache/optpoline), or a
+// directory of the user's under $TMPDIR when that cannot be created (package
+// builds run with HOME=/nonexistent).
+func runtimeCacheDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		if err := os.MkdirAll(filepath.Join(dir, "optpoline"), 0o755); err == nil {
+			return filepath.Join(dir, "optpoline")
+		}
+	}
+	return filepath.Join(os.TempDir(), "optpoline-"+strconv.Itoa(os.Getuid()))
 }

@@ -72,6 +72,23 @@ func TestCCRuntime(t *testing.T) {
 		t.Errorf("runtime objects in the cache: %q, want one each for gcc, clang and g++", objs)
 	}
 
+	// No usable cache home (package builds run with HOME=/nonexistent):
+	// the runtime is built under $TMPDIR instead.
+	// (A file as HOME: even root cannot make directories under it.)
+	tmp := t.TempDir()
+	home := filepath.Join(tmp, "home-is-a-file")
+	if err := os.WriteFile(home, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, dir, append([]string{"XDG_CACHE_HOME=", "HOME=" + home, "TMPDIR=" + tmp}, wrapperEnv...), nil,
+		wrapperArgv(t, "gcc", "-O2", "hot.c", "-o", "nohome")...)
+	if r.status != 0 {
+		t.Fatalf("HOME=/nonexistent: %+v", r)
+	}
+	if objs, _ := filepath.Glob(filepath.Join(tmp, "optpoline-*", "runtime", "*", "optpoline-rt.o")); len(objs) != 1 {
+		t.Errorf("HOME=/nonexistent: runtime objects under TMPDIR: %q", objs)
+	}
+
 	cc("gcc", "--optpoline-no-runtime", "-O2", "hot.c", "-o", "self")
 	nm := runCmd(t, dir, nil, nil, "nm", filepath.Join(dir, "self"))
 	if strings.Contains(nm.stdout, "optpoline_register_module") || !strings.Contains(nm.stdout, "optpoline.jmp.rax") {
