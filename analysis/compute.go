@@ -266,6 +266,14 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 		}
 	}
 
+	// local finds a branch target named at statement i among fn's labels,
+	// numeric ones ("1f") included.
+	local := func(i int, tgt string) (int, bool) {
+		if j, ok := labels[tgt]; ok {
+			return j, true
+		}
+		return NumericLabel(f, i, tgt)
+	}
 	var ops [4]parser.Operand
 	for {
 		if len(work) == 0 {
@@ -310,9 +318,7 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 					continue // a return
 				}
 				if k == x86.NotThunk {
-					if j, ok := labels[tgt]; ok {
-						push(j, s)
-					} else if j, ok := NumericLabel(f, i, tgt); ok {
+					if j, ok := local(i, tgt); ok {
 						push(j, s)
 					}
 					continue // a jump inside the function, or a tail call
@@ -330,9 +336,7 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			// which state a conflicting join keeps).
 			push(i+1, s)
 			if tgt, ok := directTarget(f, i, ops[:0]); ok {
-				if j, ok := labels[tgt]; ok {
-					push(j, s)
-				} else if j, ok := NumericLabel(f, i, tgt); ok {
+				if j, ok := local(i, tgt); ok {
 					push(j, s)
 				}
 			}
@@ -346,10 +350,7 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 				// An intra-function call (the retpoline idiom) pushes a
 				// return address and jumps, as objtool models it; the
 				// code after it runs only by an explicit return there.
-				j, ok := labels[tgt]
-				if !ok {
-					j, ok = NumericLabel(f, i, tgt)
-				}
+				j, ok := local(i, tgt)
 				if _, isFn := info.byName[tgt]; ok && !isFn {
 					s.pushRet()
 					push(j, s)

@@ -91,11 +91,7 @@ var passPrefixes = []string{"-print-", "--print-", "--help", "-fdump-go-spec"}
 // Plan returns the plan for c.
 func (p *Planner) Plan(c *Command) (*Plan, error) {
 	pass := func(why, note string) (*Plan, error) {
-		argv := []string{c.Compiler}
-		if c.Launcher != "" {
-			argv = []string{c.Launcher, c.Compiler}
-		}
-		return &Plan{Exec: append(argv, c.Words...), Why: why, Note: note}, nil
+		return &Plan{Exec: append(c.tool(true), c.Words...), Why: why, Note: note}, nil
 	}
 	if p.Options.Off {
 		return pass(Prefix+"off", "")
@@ -149,11 +145,7 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		argv := []string{c.Compiler}
-		if c.Launcher != "" {
-			argv = []string{c.Launcher, c.Compiler}
-		}
-		argv = append(append(argv, c.Words...), runtimeLink(c, obj)...)
+		argv := append(append(c.tool(true), c.Words...), runtimeLink(c, obj)...)
 		return &Plan{Exec: argv, Why: "a link: the runtime is added"}, nil
 	case sources == 0:
 		return pass("no C or C++ input", "")
