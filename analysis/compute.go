@@ -379,10 +379,10 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 // NumericLabel resolves a reference to a numeric local label ("1f", "2b")
 // made at statement i to the statement index of the label it names.
 func NumericLabel(f *parser.File, i int, ref string) (int, bool) {
-	n := len(ref)
-	if n < 2 || (ref[n-1] != 'f' && ref[n-1] != 'b') || !isDigits(ref[:n-1]) {
+	if !IsNumericRef(ref) {
 		return 0, false
 	}
+	n := len(ref)
 	name := ref[:n-1]
 	if ref[n-1] == 'b' {
 		for j := i; j >= 0; j-- {
@@ -398,6 +398,12 @@ func NumericLabel(f *parser.File, i int, ref string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// IsNumericRef reports whether ref names a numeric local label: "1f", "2b".
+func IsNumericRef(ref string) bool {
+	n := len(ref)
+	return n >= 2 && (ref[n-1] == 'f' || ref[n-1] == 'b') && isDigits(ref[:n-1])
 }
 
 // coldParent returns f for "f.cold" and "f.cold.N".

@@ -60,9 +60,7 @@ func (c *checker) readAnnotations() annotations {
 				pending = -1
 				continue
 			}
-			sym := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "- ."))
-			sym = strings.TrimSuffix(sym, "-.")
-			sym = strings.TrimSpace(sym)
+			sym := pcrelSym(text)
 			ref := annRef{at: i, insn: -1, sec: sec, sym: sym}
 			if j, ok := c.labels[sym]; ok {
 				ref.insn = c.labelTarget(j)
@@ -96,6 +94,18 @@ func (c *checker) readAnnotations() annotations {
 		}
 	}
 	return a
+}
+
+// pcrelSym is the symbol of a table value written "SYM - ." (or just
+// "SYM").
+func pcrelSym(v string) string {
+	v = strings.TrimSpace(v)
+	if rest, ok := strings.CutSuffix(v, "."); ok {
+		if r, ok := strings.CutSuffix(strings.TrimSpace(rest), "-"); ok {
+			return strings.TrimSpace(r)
+		}
+	}
+	return v
 }
 
 // nextSec is the section statement i's bytes go to.

@@ -85,7 +85,7 @@ func (c *checker) checkJumpTarget(i int, os []parser.Operand) {
 		}
 	}
 	switch {
-	case !local && (strings.HasPrefix(r.Sym, ".L") || isNumericRef(r.Sym)):
+	case !local && (strings.HasPrefix(r.Sym, ".L") || analysis.IsNumericRef(r.Sym)):
 		c.report(i, c.funcName(i), BadJump, "can't find jump dest: %s is not defined", r.Sym)
 	case !local:
 		// An external symbol: a tail call.
@@ -99,19 +99,6 @@ func (c *checker) checkJumpTarget(i int, os []parser.Operand) {
 			c.report(i, c.funcName(i), BadJump, "can't find jump dest instruction at %s: it is the end of section %s", r.Sym, c.sec[j])
 		}
 	}
-}
-
-func isNumericRef(s string) bool {
-	n := len(s)
-	if n < 2 || (s[n-1] != 'f' && s[n-1] != 'b') {
-		return false
-	}
-	for _, ch := range s[:n-1] {
-		if ch < '0' || ch > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // labelTarget is the instruction label j names: the next instruction in

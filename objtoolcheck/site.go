@@ -110,10 +110,6 @@ func (c *checker) decodeFragment(fr []field) []siteEntry {
 			return nil
 		}
 	}
-	label := func(s string) string {
-		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "- ."))
-		return strings.TrimSpace(strings.TrimSuffix(s, "-."))
-	}
 	var out []siteEntry
 	for k := int64(0); k < n; k++ {
 		e := body[k*per : (k+1)*per]
@@ -125,7 +121,7 @@ func (c *checker) decodeFragment(fr []field) []siteEntry {
 			return x
 		}
 		out = append(out, siteEntry{
-			at: e[0].at, site: label(e[0].text), hit: label(e[1].text), slot: label(e[2].text), outl: label(e[3].text),
+			at: e[0].at, site: pcrelSym(e[0].text), hit: pcrelSym(e[1].text), slot: pcrelSym(e[2].text), outl: pcrelSym(e[3].text),
 			reg: v(4), flags: v(5), outlineSize: v(6),
 		})
 	}
