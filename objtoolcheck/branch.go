@@ -129,13 +129,10 @@ func (c *checker) labelTarget(j int) int {
 		case parser.Instr, parser.Prefix:
 			return k
 		case parser.Directive:
-			w := c.f.Word(k)
-			if !silent(w) || w == ".section" || w == ".pushsection" || w == ".popsection" || w == ".previous" || w == ".text" || w == ".data" {
-				// Alignment is fine (padding before a loop head), a
-				// section change is not.
-				if w != ".p2align" && w != ".balign" && w != ".align" {
-					return -1
-				}
+			// Alignment is fine (padding before a loop head, silent), a
+			// section change is not.
+			if w := c.f.Word(k); !silent(w) || c.f.IsSectionDirective(k) {
+				return -1
 			}
 		}
 	}
