@@ -308,9 +308,10 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			push(i+1, s)
 			continue
 		}
-		switch c := x86.Classify(w); c {
-		case x86.Ret, x86.FarRet, x86.IRet, x86.FarJmp:
+		if Stops(w) {
 			continue
+		}
+		switch c := x86.Classify(w); c {
 		case x86.Jmp:
 			if tgt, ok := directTarget(f, i, ops[:0]); ok {
 				k, _ := x86.Thunk(tgt)
@@ -362,13 +363,6 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			}
 			push(i+1, s)
 			continue
-		case x86.Trap:
-			if strings.HasPrefix(w, "ud") {
-				continue
-			}
-		}
-		if strings.HasPrefix(w, "sysret") || strings.HasPrefix(w, "sysexit") {
-			continue // back to user mode
 		}
 		transfer(f, i, w, os, &s)
 		push(i+1, s)
@@ -398,6 +392,19 @@ func NumericLabel(f *parser.File, i int, ref string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Stops reports whether the instruction w never continues and never
+// branches within the function: returns (near, far, interrupt), far jumps,
+// ud0/ud1/ud2, and sysret/sysexit (back to user mode).
+func Stops(w string) bool {
+	switch x86.Classify(w) {
+	case x86.Ret, x86.FarRet, x86.IRet, x86.FarJmp:
+		return true
+	case x86.Trap:
+		return strings.HasPrefix(w, "ud")
+	}
+	return strings.HasPrefix(w, "sysret") || strings.HasPrefix(w, "sysexit")
 }
 
 // IsNumericRef reports whether ref names a numeric local label: "1f", "2b".

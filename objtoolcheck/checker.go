@@ -151,7 +151,7 @@ func (c *checker) lastInstr(fn analysis.Func) int {
 func (c *checker) deadEnd(i int) bool {
 	w := c.f.Word(i)
 	switch x86.Classify(w) {
-	case x86.Ret, x86.FarRet, x86.IRet, x86.FarJmp, x86.Jmp:
+	case x86.Jmp:
 		return true
 	case x86.Call:
 		if c.deadCall[i] {
@@ -159,10 +159,8 @@ func (c *checker) deadEnd(i int) bool {
 		}
 		tgt, ok := analysis.DirectTarget(c.f, i)
 		return ok && (analysis.NeverReturns(c.f, tgt) || c.noreturn[tgt])
-	case x86.Trap:
-		return strings.HasPrefix(w, "ud")
 	}
-	return strings.HasPrefix(w, "sysret") || strings.HasPrefix(w, "sysexit")
+	return analysis.Stops(w)
 }
 
 // nextInstr is the first instruction after i in the same section, skipping
