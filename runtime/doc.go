@@ -11,6 +11,7 @@
 //   - thunks.S: user-space retpoline thunks __x86_indirect_thunk_REG.
 //   - ring.c: per-thread sample rings (build with -mgeneral-regs-only).
 //   - runtime.c: registration, the promoter and the patch protocol.
+//   - profile.c: profile dumps (OPTPOLINE=profile=DIR).
 package optruntime
 
 import "embed"
@@ -29,6 +30,7 @@ var Objects = []struct {
 	{"src/thunks.S", nil},
 	{"src/ring.c", []string{"-mgeneral-regs-only"}},
 	{"src/runtime.c", nil},
+	{"src/profile.c", nil},
 }
 
 // CFlags are the flags every runtime object is built with.

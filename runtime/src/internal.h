@@ -46,6 +46,33 @@ extern struct optpoline_module __optpoline_module __attribute__((visibility("hid
 extern __thread struct optpoline_ring *__optpoline_tls_ring
 	__attribute__((visibility("hidden"), tls_model("initial-exec")));
 
+/* Profiles (profile.c): a site's learned targets, as runtime.c copies them
+ * under its lock for profile.c to write without it. */
+#define OPTPOLINE_PROF_NT 16
+
+enum { OPTPOLINE_PROF_CAND, OPTPOLINE_PROF_INLINE, OPTPOLINE_PROF_OUTLINE };
+
+struct optpoline_prof_target {
+	uintptr_t addr;
+	uint64_t calls; /* estimated: each sample weighs its stride */
+	int where;      /* OPTPOLINE_PROF_*: promoted inline, outline or not */
+};
+
+struct optpoline_prof_site {
+	uintptr_t at;     /* the site's cmpq */
+	const char *file; /* its table fragment's source name */
+	uint32_t id;      /* ordinal in its function */
+	uint8_t flags;
+	uint64_t samples, calls;
+	unsigned nt;
+	struct optpoline_prof_target t[OPTPOLINE_PROF_NT];
+};
+
+/* Writes a dump of n sites into the directory dir, as a new file of its
+ * own (temporary file + rename); returns 0, or -1 with errno set. */
+int optpoline_write_profile(const char *dir, const struct optpoline_prof_site *s, size_t n)
+	__attribute__((visibility("hidden")));
+
 int optpoline_register_module(const void *start, const void *stop, struct optpoline_module *mod);
 void optpoline_unregister_module(const void *start, struct optpoline_module *mod);
 

@@ -7,6 +7,11 @@
  *                              stays on its fallback; learn (default);
  *                              stats: learn, and print per-site misses and
  *                              promoted targets (dladdr) to stderr at exit
+ *   OPTPOLINE=profile=DIR      sample every site's targets without patching
+ *                              any code and write a dump into DIR at exit
+ *                              (and at dlclose): "optpoline profile" reads
+ *                              it; with learn or stats (learn,profile=DIR)
+ *                              the promoter patches as usual too
  *   OPTPOLINE_PERIOD_MS=10     promoter period
  *   OPTPOLINE_THRESHOLD=32     samples a target needs before it is promoted
  *   OPTPOLINE_MIN_SHARE=10     percent of its site's samples it needs too
@@ -95,6 +100,7 @@ struct optpoline_stats {
 	uint64_t syncs;      /* membarrier SYNC_CORE calls that succeeded */
 	uint64_t pwrites;    /* rel32s written through /proc/self/mem */
 	uint64_t mprotects;  /* page runs written through mprotect */
+	uint64_t statics;    /* sites promoted from a profile (never patched) */
 };
 
 /* Process-global entry points (default visibility: the first definition

@@ -38,8 +38,9 @@ enum { T_CAND, T_PROMOTED, T_FAR };
 
 struct tcount {
 	uintptr_t target;
-	uint64_t count;
+	uint64_t count; /* samples */
 	int state;
+	uint64_t calls; /* samples weighted by their stride: estimated calls */
 };
 
 struct site {
@@ -50,8 +51,10 @@ struct site {
 	uint8_t inl;     /* inline slot filled (or planned this round) */
 	uint8_t nfilled; /* outline entries filled */
 	uint8_t done;    /* every slot filled: nothing to learn */
+	uint8_t stat;    /* OPTPOLINE_F_STATIC: promoted from a profile, never patched */
 	const char *file;
 	uint64_t misses; /* samples (calls that reached the stub) */
+	uint64_t calls;  /* estimated calls that reached the stub (for profiles) */
 	struct tcount t[NT];
 };
 
@@ -85,6 +88,9 @@ static struct {
 	enum optpoline_mode mode;
 	unsigned period_ms, threshold, min_share, max_outline;
 	int force_mprotect;
+	const char *profile; /* OPTPOLINE=…,profile=DIR: write a dump there */
+	int sample_only;     /* profile without learn/stats: sample, never patch */
+	int dumped;          /* the exit dump is written */
 	struct table *tables;
 	struct key *keys;
 	size_t nkeys;
@@ -139,14 +145,36 @@ static void start_promoter(void)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+/* OPTPOLINE is a comma-separated list: off, learn or stats, and
+ * profile=DIR. profile alone samples without patching anything; with learn
+ * or stats the promoter patches as usual and the dump is written too. */
+static void parse_mode(const char *m)
+{
+	int explicit = 0;
+	rt.mode = OPTPOLINE_LEARN;
+	for (const char *w = m; w && *w;) {
+		size_t n = strcspn(w, ",");
+		if (n == 3 && !strncmp(w, "off", 3))
+			rt.mode = OPTPOLINE_OFF, explicit = 1;
+		else if (n == 5 && !strncmp(w, "learn", 5))
+			rt.mode = OPTPOLINE_LEARN, explicit = 1;
+		else if (n == 5 && !strncmp(w, "stats", 5))
+			rt.mode = OPTPOLINE_STATS, explicit = 1;
+		else if (n > 8 && !strncmp(w, "profile=", 8)) {
+			char *d = strndup(w + 8, n - 8);
+			if (d)
+				rt.profile = d;
+		}
+		w += n + (w[n] == ',');
+	}
+	rt.sample_only = rt.profile && !explicit;
+	if (rt.mode == OPTPOLINE_OFF)
+		rt.profile = NULL;
+}
+
 static void init(void)
 {
-	const char *m = getenv("OPTPOLINE");
-	rt.mode = OPTPOLINE_LEARN;
-	if (m && !strcmp(m, "off"))
-		rt.mode = OPTPOLINE_OFF;
-	else if (m && !strcmp(m, "stats"))
-		rt.mode = OPTPOLINE_STATS;
+	parse_mode(getenv("OPTPOLINE"));
 	rt.period_ms = envnum("OPTPOLINE_PERIOD_MS", 10);
 	rt.threshold = envnum("OPTPOLINE_THRESHOLD", 32);
 	rt.min_share = envnum("OPTPOLINE_MIN_SHARE", 10);
@@ -261,7 +289,7 @@ static struct site *lookup(uintptr_t ret)
 
 static void set_learning(void)
 {
-	int any = rt.mode == OPTPOLINE_STATS;
+	int any = rt.mode == OPTPOLINE_STATS || rt.profile;
 	for (struct table *t = rt.tables; t && !any; t = t->next)
 		for (size_t i = 0; i < t->n && !any; i++)
 			any = !t->sites[i].done;
@@ -306,7 +334,13 @@ static void init_site(struct site *s, const struct optpoline_entry *e, const cha
 	s->nout = s->outline ? e->nout : 0;
 	if (s->nout > rt.max_outline)
 		s->nout = (uint8_t)rt.max_outline;
-	s->bad = (e->flags & OPTPOLINE_F_STATIC) || decode_site(s) != 0;
+	if (e->flags & OPTPOLINE_F_STATIC) {
+		/* Its slots hold their targets from the start: already filled. */
+		s->stat = s->bad = s->done = 1;
+		rt.st.statics++;
+		return;
+	}
+	s->bad = decode_site(s) != 0;
 	if (s->bad) {
 		rt.st.rejected++;
 		s->done = 1;
@@ -314,7 +348,7 @@ static void init_site(struct site *s, const struct optpoline_entry *e, const cha
 	}
 	/* Slots already filled (a fork child's inherited state). */
 	if (*(volatile uint64_t *)s->slot != OPTPOLINE_SENTINEL) {
-		s->t[0] = (struct tcount){*(volatile uint64_t *)s->slot, 0, T_PROMOTED};
+		s->t[0] = (struct tcount){*(volatile uint64_t *)s->slot, 0, T_PROMOTED, 0};
 		s->inl = 1;
 	}
 	for (unsigned k = 0; k < s->nout; k++) {
@@ -364,12 +398,22 @@ int optpoline_register_module(const void *start, const void *stop, struct optpol
 	return 0;
 }
 
+static struct optpoline_prof_site *prof_snapshot(const struct table *only, size_t *np);
+static void drain(void);
+
 void optpoline_unregister_module(const void *start, struct optpoline_module *mod)
 {
+	struct optpoline_prof_site *prof = NULL;
+	size_t nprof = 0;
 	pthread_mutex_lock(&rt.mu);
 	for (struct table **pp = &rt.tables; *pp; pp = &(*pp)->next) {
 		struct table *t = *pp;
 		if (t->start == start && t->mod == mod) {
+			if (rt.profile && !rt.dumped) {
+				/* dlclose: the module's part of the profile, now. */
+				drain();
+				prof = prof_snapshot(t, &nprof);
+			}
 			*pp = t->next;
 			mod->learn = 0;
 			rt.st.sites -= t->n;
@@ -380,29 +424,35 @@ void optpoline_unregister_module(const void *start, struct optpoline_module *mod
 	}
 	rebuild_keys();
 	pthread_mutex_unlock(&rt.mu);
+	if (nprof)
+		optpoline_write_profile(rt.profile, prof, nprof);
+	free(prof);
 }
 
 /* Learning. */
 
-static void count(struct site *s, uintptr_t target)
+/* Counts one sample of weight w (the stride it was taken with). */
+static void count(struct site *s, uintptr_t target, uint32_t w)
 {
 	struct tcount *min = &s->t[0];
 	s->misses++;
+	s->calls += w;
 	for (int i = 0; i < NT; i++) {
 		struct tcount *c = &s->t[i];
 		if (c->target == target) {
 			c->count++;
+			c->calls += w;
 			return;
 		}
 		if (!c->target) {
-			*c = (struct tcount){target, 1, T_CAND};
+			*c = (struct tcount){target, 1, T_CAND, w};
 			return;
 		}
 		if (c->state == T_CAND && (min->state != T_CAND || c->count < min->count))
 			min = c;
 	}
 	if (min->state == T_CAND) /* space-saving: replace the least frequent */
-		*min = (struct tcount){target, min->count + 1, T_CAND};
+		*min = (struct tcount){target, min->count + 1, T_CAND, min->calls + w};
 }
 
 static int thread_dead(int32_t tid)
@@ -421,6 +471,7 @@ static void drain(void)
 		/* Stride for the next period: at most half a ring of samples at
 		 * this period's miss rate. */
 		uint32_t misses = h - r->last_head, stride = 1;
+		uint32_t used = __atomic_load_n(&r->smask, __ATOMIC_RELAXED) + 1; /* this period's */
 		while (stride < (1u << 20) && misses / stride > RING_N / 2)
 			stride <<= 1;
 		r->last_head = h;
@@ -431,10 +482,10 @@ static void drain(void)
 			struct optpoline_sample sm = r->s[t % RING_N];
 			struct site *s = lookup(sm.ret);
 			rt.st.samples++;
-			if (s && !s->done)
-				count(s, sm.target);
+			if (s && (!s->done || rt.profile))
+				count(s, sm.target, used);
 			else if (s)
-				s->misses++;
+				s->misses++, s->calls += used;
 		}
 		r->tail = w;
 		if (dead)
@@ -506,6 +557,8 @@ static int round_locked(void)
 {
 	rt.round++;
 	drain();
+	if (rt.sample_only)
+		return 0;
 	size_t cap = 64, nw = 0;
 	struct write *w = malloc(cap * sizeof *w);
 	struct publish *pub = malloc(cap * sizeof *pub);
@@ -672,6 +725,13 @@ static void fork_parent(void)
 static void fork_child(void)
 {
 	int32_t tid = (int32_t)syscall(SYS_gettid);
+	/* The parent's profile reports the calls made before the fork. */
+	for (struct table *t = rt.tables; t; t = t->next)
+		for (size_t i = 0; i < t->n; i++) {
+			t->sites[i].calls = 0;
+			for (int k = 0; k < NT; k++)
+				t->sites[i].t[k].calls = 0;
+		}
 	for (struct optpoline_ring *r = rt.rings; r; r = r->next)
 		r->tid = r->tid == rt.fork_tid ? tid : 0;
 	if (rt.memfd >= 0)
@@ -726,7 +786,7 @@ static const char *const regs[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "
 struct line {
 	uintptr_t at, inl, out[8];
 	unsigned id, nout;
-	uint8_t reg, bad;
+	uint8_t reg, bad, stat;
 	uint64_t misses, far;
 	char file[96];
 };
@@ -736,13 +796,14 @@ static void print_lines(const struct optpoline_stats *st, const struct line *l, 
 	char a[256], b[256];
 	fprintf(stderr,
 		"optpoline: %" PRIu64 " sites, %" PRIu64 " samples, %" PRIu64 " promoted, %" PRIu64
-		" outlined, %" PRIu64 " far, %" PRIu64 " undecodable, %" PRIu64 " batches (%" PRIu64
-		" pwrite, %" PRIu64 " mprotect runs, %" PRIu64 " sync_core)\n",
-		st->sites, st->samples, st->promoted, st->outlined, st->far, st->rejected, st->batches,
-		st->pwrites, st->mprotects, st->syncs);
+		" outlined, %" PRIu64 " far, %" PRIu64 " undecodable, %" PRIu64 " static, %" PRIu64
+		" batches (%" PRIu64 " pwrite, %" PRIu64 " mprotect runs, %" PRIu64 " sync_core)\n",
+		st->sites, st->samples, st->promoted, st->outlined, st->far, st->rejected, st->statics,
+		st->batches, st->pwrites, st->mprotects, st->syncs);
 	for (size_t i = 0; i < n; i++, l++) {
 		fprintf(stderr, "optpoline: site %s (%s #%u, %%%s%s): misses %" PRIu64 ", far %" PRIu64 ", promoted %s",
-			sym(l->at, a, sizeof a), l->file, l->id, regs[l->reg & 15], l->bad ? ", undecodable" : "",
+			sym(l->at, a, sizeof a), l->file, l->id, regs[l->reg & 15],
+			l->stat ? ", static" : l->bad ? ", undecodable" : "",
 			l->misses, l->far, l->inl == OPTPOLINE_SENTINEL ? "-" : sym(l->inl, b, sizeof b));
 		for (unsigned k = 0; k < l->nout; k++)
 			fprintf(stderr, "%s%s", k ? ", " : ", outline ", sym(l->out[k], b, sizeof b));
@@ -769,12 +830,12 @@ static struct line *snapshot(size_t *np)
 				continue;
 			struct line *x = &l[n++];
 			*x = (struct line){.at = s->at, .inl = (uintptr_t)v, .id = s->e->id, .reg = s->reg,
-					   .bad = s->bad, .misses = s->misses};
+					   .bad = s->bad, .stat = s->stat, .misses = s->misses};
 			for (int k = 0; k < NT; k++)
 				if (s->t[k].state == T_FAR)
 					x->far += s->t[k].count;
 			snprintf(x->file, sizeof x->file, "%s", s->file);
-			for (unsigned k = 0; k < s->nfilled && k < 8; k++) {
+			for (unsigned k = 0; k < (s->stat ? s->nout : s->nfilled) && k < 8; k++) {
 				uint64_t *os = outline_slot(s, k);
 				if (os)
 					x->out[x->nout++] = (uintptr_t)*os;
@@ -802,6 +863,57 @@ void optpoline_print_stats(void)
 	print_stats();
 }
 
+/* Profiles: every site's (or one table's) learned targets, copied under
+ * the lock; profile.c writes them without it (it calls dl_iterate_phdr). */
+static struct optpoline_prof_site *prof_snapshot(const struct table *only, size_t *np)
+{
+	size_t n = 0;
+	for (const struct table *t = rt.tables; t; t = t->next)
+		if (!only || t == only)
+			n += t->n;
+	struct optpoline_prof_site *p = calloc(n ? n : 1, sizeof *p);
+	*np = 0;
+	if (!p)
+		return NULL;
+	n = 0;
+	for (const struct table *t = rt.tables; t; t = t->next) {
+		if (only && t != only)
+			continue;
+		for (size_t i = 0; i < t->n; i++) {
+			const struct site *s = &t->sites[i];
+			if (!s->calls)
+				continue;
+			struct optpoline_prof_site *x = &p[n++];
+			*x = (struct optpoline_prof_site){.at = s->at, .file = s->file, .id = s->e->id,
+							  .flags = s->flags, .samples = s->misses, .calls = s->calls};
+			uint64_t inl = *(volatile uint64_t *)s->slot;
+			for (int k = 0; k < NT && k < OPTPOLINE_PROF_NT; k++) {
+				const struct tcount *c = &s->t[k];
+				if (!c->target || !c->calls)
+					continue;
+				int w = c->state != T_PROMOTED ? OPTPOLINE_PROF_CAND
+					: c->target == inl     ? OPTPOLINE_PROF_INLINE
+							       : OPTPOLINE_PROF_OUTLINE;
+				x->t[x->nt++] = (struct optpoline_prof_target){c->target, c->calls, w};
+			}
+		}
+	}
+	*np = n;
+	return p;
+}
+
+static void dump_all(void)
+{
+	pthread_mutex_lock(&rt.mu);
+	size_t n;
+	struct optpoline_prof_site *p = prof_snapshot(NULL, &n);
+	rt.dumped = 1;
+	pthread_mutex_unlock(&rt.mu);
+	if (p)
+		optpoline_write_profile(rt.profile, p, n);
+	free(p);
+}
+
 static void at_exit(void)
 {
 	stop_promoter();
@@ -810,6 +922,8 @@ static void at_exit(void)
 	pthread_mutex_unlock(&rt.mu);
 	if (rt.mode == OPTPOLINE_STATS)
 		print_stats();
+	if (rt.profile)
+		dump_all();
 }
 
 /* Module part: each module registers its own table. */
