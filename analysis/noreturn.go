@@ -49,6 +49,8 @@ func IsNoreturn(sym string) bool {
 		return true
 	}
 	switch {
+	case strings.HasPrefix(sym, "__optpoline_learn_tail_"):
+		return true // it pops the return address and jumps on (runtime/src/learn.S)
 	case strings.HasPrefix(sym, "__ubsan_handle_") && (strings.HasSuffix(sym, "_abort") || sym == "__ubsan_handle_builtin_unreachable" || sym == "__ubsan_handle_missing_return"):
 		return true
 	case strings.HasPrefix(sym, "_ZSt") && strings.Contains(sym, "__throw_"): // std::__throw_length_error etc.

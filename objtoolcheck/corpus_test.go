@@ -49,7 +49,7 @@ func TestCorpus(t *testing.T) {
 		}
 		return m
 	}
-	corpus.Parallel(units, func(_ int, u corpus.Unit) {
+	corpus.Parallel(units, func(i int, u corpus.Unit) {
 		src, err := os.ReadFile(u.Path)
 		if err != nil {
 			t.Error(err)
@@ -61,7 +61,16 @@ func TestCorpus(t *testing.T) {
 			return
 		}
 		var out strings.Builder
-		if _, err := markup.File(u.Name, src, passes.Config{Outline: 4}, &out); err != nil {
+		// A third of the files each: outline blocks, and the runtime's
+		// learning stubs with and without outline blocks.
+		cfg := passes.Config{Outline: 4}
+		switch i % 3 {
+		case 1:
+			cfg.Runtime = true
+		case 2:
+			cfg.Runtime, cfg.Outline = true, 0
+		}
+		if _, err := markup.File(u.Name, src, cfg, &out); err != nil {
 			t.Errorf("%s: markup: %v", u.Name, err)
 			return
 		}

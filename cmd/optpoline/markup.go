@@ -25,7 +25,7 @@ func runMarkup(e *env, args []string) int {
 	promote := fs.String("promote", "all", "which sites to promote: all, or none (print the parsed file back unchanged)")
 	outline := fs.Int("outline", 4, "outline-block entries per site (0: no outline block)")
 	mode := fs.String("mode", "user", "user or kernel (kernel: the compiler's thunks as fallback, kernel skip list)")
-	learn := fs.Bool("runtime", false, "send call sites' misses to the runtime's learning stubs (the program must link the runtime; optpoline cc does)")
+	learn := fs.Bool("runtime", false, "send every site's misses to the runtime's learning stubs (the program must link the runtime; optpoline cc does)")
 	stats := fs.Bool("stats", false, "print per-file site counts by kind, and every skipped candidate, to stderr")
 	skipSec := fs.StringSlice("skip-section", nil, "never rewrite code in sections matching `GLOB` (repeatable)")
 	skipFn := fs.StringSlice("skip-function", nil, "never rewrite functions matching `GLOB` (repeatable)")

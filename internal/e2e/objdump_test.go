@@ -154,7 +154,7 @@ func crossCheck(insns map[uint64]insn, s Site) []string {
 		fa := s.OutlineAt + 16*uint64(s.NOut)
 		if in, ok := get(fa+3, "outline final jmp"); ok {
 			to, _, okt := in.branchTarget()
-			if in.mnemonic() != "jmp" || !okt || to != s.FinalTo {
+			if m := in.mnemonic(); m != "jmp" && m != "call" || !okt || to != s.FinalTo {
 				fail("outline final: objdump reads %q, verify decoded jmp %#x", in.text, s.FinalTo)
 			}
 		}

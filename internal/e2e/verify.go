@@ -241,7 +241,8 @@ type OutlineEntry struct {
 //   - SiteAt, in an executable section, is cmpq disp32(%rip), %REG
 //     (REX.W 3B, ModRM mod 00 rm 101) with REG == Entry.Reg and the rip
 //     target == SlotAt, then je rel8 (74) to CallAt;
-//   - the fallback after the je is a call (jmp for tail sites), direct to
+//   - the fallback after the je is a call (for tail sites a jmp, or a call
+//     to the runtime's tail learning stub __optpoline_learn_tail_*), direct to
 //     OutlineAt when there is an outline block, followed (non-tail) by a
 //     jmp to just past the hit call and 0xCC padding up to CallAt;
 //   - CallAt is E8 (E9 for FlagTail) with its rel32 4-aligned, and its
@@ -521,7 +522,10 @@ func (v *verifier) fallback(st *Site, code []byte, tail bool) {
 		}
 		p = q + 1 + n
 	}
-	if tail && !isJmp || !tail && !isCall {
+	// A learning tail site calls the runtime's tail learning stub, which
+	// pops the address its call pushes.
+	tailLearn := tail && isCall && strings.HasPrefix(v.im.symbolize(st.FallTo), "__optpoline_learn_tail_")
+	if tail && !isJmp && !tailLearn || !tail && !isCall {
 		v.problem("fallback at %#x is a %s, want a %s", st.Fallback, map[bool]string{true: "call", false: "jmp"}[isCall],
 			map[bool]string{true: "jmp (tail site)", false: "call"}[tail])
 	}
@@ -725,7 +729,9 @@ func (v *verifier) outline(st *Site) {
 		return
 	}
 	// The final jmp: a direct jmp rel32 (thunk, stub or learning stub) whose
-	// rel32 is 4-aligned, so the runtime can retarget it with one store.
+	// rel32 is 4-aligned, so the runtime can retarget it with one store. A
+	// learning tail site's block ends in a call to the tail learning stub
+	// instead (which pops the address it pushes); a call site's never does.
 	for p < len(fb) && (fb[p] == 0x2E || fb[p] == 0x3E) {
 		p++
 	}
@@ -735,7 +741,7 @@ func (v *verifier) outline(st *Site) {
 		p++
 	}
 	switch {
-	case rex == 0 && p < len(fb) && fb[p] == 0xE9:
+	case rex == 0 && p < len(fb) && (fb[p] == 0xE9 || fb[p] == 0xE8 && e.Flags&abi.FlagTail != 0):
 		rb, err := v.im.bytesAt(fa+uint64(p)+1, 4)
 		if err != nil {
 			v.problem("outline final jmp: %v", err)

@@ -76,8 +76,10 @@ func (e *emitter) inline(s Site) string {
 	case e.cfg.Outline > 0:
 		fmt.Fprintf(&b, "\t%s\toptpoline.out.%d\n", op, n)
 	case e.learns(s):
-		// The miss goes to the learning stub (direct: no notrack).
-		fmt.Fprintf(&b, "\t%s%s\t%s\n", prefix(s.CSPrefix, "cs\n\t"), op, e.learnStub(s))
+		// The miss goes to the learning stub (direct: no notrack). A tail
+		// site calls its stub too: the return address names the site, and
+		// the stub drops it before it jumps.
+		fmt.Fprintf(&b, "\t%scall\t%s\n", prefix(s.CSPrefix, "cs\n\t"), e.learnStub(s))
 	default:
 		fmt.Fprintf(&b, "\t%s\n", e.fallback(s, op))
 	}
@@ -130,7 +132,7 @@ func (e *emitter) thunk(s Site) string {
 // objtool lists every branch to a thunk in .retpoline_sites and the kernel
 // may rewrite those at boot, which would break the hit call's fixed shape.
 func (e *emitter) placeholder(s Site) string {
-	if e.learns(s) {
+	if e.learns(s) && !s.Kind.Tail() {
 		return e.learnStub(s)
 	}
 	t := e.thunk(s)
@@ -155,19 +157,30 @@ func (e *emitter) placeholder(s Site) string {
 }
 
 // learns reports whether the site's misses go to the runtime's learning
-// stub: user-mode call sites with Config.Runtime. A tail site's stub would
-// see its caller's return address, so tail sites keep their placeholders.
+// stub: user-mode sites with Config.Runtime.
+//
+// A call site's misses (and its stale hit call) jump to the stub, which
+// finds the site from the return address its fallback call pushed. A tail
+// site has no such return address, so its miss calls the tail flavour of
+// the stub: the pushed address names the site, and the stub pops it before
+// it jumps to the target. Its hit jump and outline entries keep the plain
+// placeholders (a jump must not reach a stub that pops).
 func (e *emitter) learns(s Site) bool {
-	return e.cfg.Runtime && e.cfg.Mode != passes.Kernel && !s.Kind.Tail()
+	return e.cfg.Runtime && e.cfg.Mode != passes.Kernel
 }
 
 // learnStub is the runtime's learning stub for the site's register: the
-// thunk flavour when the original went through a retpoline thunk.
+// thunk flavour when the original went through a retpoline thunk, the tail
+// flavour for tail sites.
 func (e *emitter) learnStub(s Site) string {
-	if e.thunk(s) != "" {
-		return "__optpoline_learn_thunk_" + s.Reg.String()
+	name := "__optpoline_learn_"
+	if s.Kind.Tail() {
+		name += "tail_"
 	}
-	return "__optpoline_learn_" + s.Reg.String()
+	if e.thunk(s) != "" {
+		name += "thunk_"
+	}
+	return name + s.Reg.String()
 }
 
 // outline writes the site's outline block (sites.md §3).
@@ -182,12 +195,16 @@ func (e *emitter) outline(b *strings.Builder, s Site) {
 	for k := 0; k < e.cfg.Outline; k++ {
 		fmt.Fprintf(b, "\tcmpq\t.Lopt_oslot_%d_%d(%%rip), %%%s\n\tnopl\t(%%rax)\n\tje\t%s\n", s.N, k, s.Reg, ph)
 	}
-	// The final jump's rel32 is 4-byte aligned too, so that the runtime can
-	// retarget it with one store (the placeholder becomes its learning stub).
+	// The final branch's rel32 is 4-byte aligned too, so that the runtime
+	// can retarget it with one store. A learning tail site calls its stub.
+	final := "jmp\t" + ph
+	if e.learns(s) && s.Kind.Tail() {
+		final = "call\t" + e.learnStub(s)
+	}
 	if s.CSPrefix {
-		fmt.Fprintf(b, "\txchg\t%%ax, %%ax\n\tcs jmp\t%s\n", ph)
+		fmt.Fprintf(b, "\txchg\t%%ax, %%ax\n\tcs\n\t%s\n", final)
 	} else {
-		fmt.Fprintf(b, "\tnopl\t(%%rax)\n\tjmp\t%s\n", ph)
+		fmt.Fprintf(b, "\tnopl\t(%%rax)\n\t%s\n", final)
 	}
 	if e.piece.HasCFI {
 		b.WriteString("\t.cfi_endproc\n")

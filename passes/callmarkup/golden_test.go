@@ -18,8 +18,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// TestGolden runs the markup pipeline on testdata/*.txtar: the archive's
-// comment holds options ("outline=2", "mode=kernel"), "in.s" the input,
+// TestGolden runs the markup pipeline on testdata/*.txtar: the first line
+// of the archive's comment holds options ("outline=2", "mode=kernel",
+// "runtime"), "in.s" the input,
 // "out.s" the expected output and "stats" the expected summary. The output
 // must also assemble with the real as.
 func TestGolden(t *testing.T) {
@@ -34,7 +35,8 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg := passes.Config{Outline: 4}
-			for _, opt := range strings.Fields(string(ar.Comment)) {
+			opts, _, _ := strings.Cut(string(ar.Comment), "\n") // the first line; then prose
+			for _, opt := range strings.Fields(opts) {
 				k, v, _ := strings.Cut(opt, "=")
 				switch k {
 				case "outline":
@@ -43,6 +45,8 @@ func TestGolden(t *testing.T) {
 					if v == "kernel" {
 						cfg.Mode = passes.Kernel
 					}
+				case "runtime":
+					cfg.Runtime = true
 				case "skip-function":
 					cfg.SkipFunctions = append(cfg.SkipFunctions, v)
 				}

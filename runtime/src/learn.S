@@ -30,9 +30,10 @@
 
 	.text
 
-/* LEARN name, reg, s1, s2, s2d, final...: s1/s2 are scratch registers other
- * than reg. */
-.macro LEARN name, reg, s1, s2, s2d, final:vararg
+/* LEARN name, reg, s1, s2, s2d, drop, final...: s1/s2 are scratch
+ * registers other than reg; drop=1 makes the tail flavour, which pops the
+ * return address its site's call pushed (the site's key) before final. */
+.macro LEARN name, reg, s1, s2, s2d, drop, final:vararg
 	.p2align 4
 	.globl	\name
 	.hidden	\name
@@ -41,7 +42,7 @@
 	.cfi_startproc
 	cmpb	$0, __optpoline_module(%rip)
 	jne	1f
-	\final
+	OUT	\drop, \final
 1:	pushq	%\s1
 	.cfi_adjust_cfa_offset 8
 	.cfi_rel_offset %\s1, 0
@@ -71,7 +72,7 @@
 	popq	%\s1
 	.cfi_adjust_cfa_offset -8
 	.cfi_restore %\s1
-	\final
+	OUT	\drop, \final
 	/* First sample of this thread in this module: get its ring. */
 3:	.cfi_adjust_cfa_offset 16
 	.cfi_rel_offset %\s1, 8
@@ -86,9 +87,33 @@
 	.size	\name, .-\name
 .endm
 
+/* OUT drop, final: the stub's way out. With drop=1 it first pops a tail
+ * site's key without touching the flags or any register, so the jump
+ * leaves in the tail-called function's entry state; the CFI offset is
+ * restored after it for the code that follows. */
+.macro OUT drop, final:vararg
+	.if \drop
+	leaq	8(%rsp), %rsp
+	.cfi_adjust_cfa_offset -8
+	.endif
+	\final
+	.if \drop
+	.cfi_adjust_cfa_offset 8
+	.endif
+.endm
+
+/* Tail sites (FLAG_TAIL) call the tail flavours: a jump leaves no return
+ * address that names its site, so the site's miss path is
+ * "call __optpoline_learn_tail_REG", whose return address is the key, and
+ * the stub pops it before it jumps on. The unmatched call costs one return
+ * misprediction on the miss path. It would trip a shadow stack, but this
+ * file carries no SHSTK property note, so a program linked with it never
+ * runs with one enabled. */
 .macro STUBS reg, s1, s2, s2d
-	LEARN __optpoline_learn_\reg, \reg, \s1, \s2, \s2d, jmp *%\reg
-	LEARN __optpoline_learn_thunk_\reg, \reg, \s1, \s2, \s2d, jmp __x86_indirect_thunk_\reg
+	LEARN __optpoline_learn_\reg, \reg, \s1, \s2, \s2d, 0, jmp *%\reg
+	LEARN __optpoline_learn_thunk_\reg, \reg, \s1, \s2, \s2d, 0, jmp __x86_indirect_thunk_\reg
+	LEARN __optpoline_learn_tail_\reg, \reg, \s1, \s2, \s2d, 1, jmp *%\reg
+	LEARN __optpoline_learn_tail_thunk_\reg, \reg, \s1, \s2, \s2d, 1, jmp __x86_indirect_thunk_\reg
 .endm
 
 	STUBS rax, rcx, r11, r11d

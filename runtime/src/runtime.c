@@ -46,7 +46,7 @@ struct tcount {
 struct site {
 	const struct optpoline_entry *e;
 	uintptr_t at, call, slot, outline;
-	uintptr_t fb_ret; /* return address of the fallback call, 0 for tail sites */
+	uintptr_t fb_ret; /* return address of the fallback call; 0: not learned */
 	uint8_t reg, flags, nout, bad;
 	uint8_t inl;     /* inline slot filled (or planned this round) */
 	uint8_t nfilled; /* outline entries filled */
@@ -230,6 +230,14 @@ static int decode_site(struct site *s)
 		s->fb_ret = (uintptr_t)p + 5;
 	else if (*p != 0xe9)
 		return -1;
+	else if ((s->flags & OPTPOLINE_F_TAIL) && s->outline) {
+		/* A learning tail site with an outline block: the block's final
+		 * branch, after its entries, is "nopl (%rax); call stub" or
+		 * "xchg %ax,%ax; cs call stub". */
+		const uint8_t *f = (const uint8_t *)s->outline + 16 * s->e->nout;
+		if (!memcmp(f, "\x0f\x1f\x00\xe8", 4) || !memcmp(f, "\x66\x90\x2e\xe8", 4))
+			s->fb_ret = (uintptr_t)f + 8;
+	}
 	return 0;
 }
 
@@ -250,8 +258,10 @@ static int key_cmp(const void *a, const void *b)
 }
 
 /* The stub's return address is the fallback call's (a miss) or, while the
- * code is stale, the hit call's. Tail sites have neither: their stub sees
- * the caller's return address, so they are not learned. */
+ * code is stale, the hit call's. A tail site's miss calls the tail flavour
+ * of the stub, so its fallback call is the key too; its hit is a jump and
+ * never reaches a stub (call + 5 is then simply never looked up). A tail
+ * site marked up without the runtime has no fallback call: not learned. */
 static void rebuild_keys(void)
 {
 	size_t n = 0;

@@ -1,6 +1,7 @@
 /* Indirect call sites of several kinds, each with a hot target: a function
  * pointer argument, a dispatch table (memory operand), a variadic call
- * (%al live), a call with double arguments and a call through a struct.
+ * (%al live), a call with double arguments, a call through a struct, and
+ * two tail calls (register and table).
  * Prints a checksum; the plain build's output is the reference. With
  * argument "fork" the second phase runs in a child, whose hot targets
  * differ. */
@@ -22,6 +23,10 @@ op_fn table[4] = {op_add, op_sub, op_mul, op_xor};
 
 __attribute__((noinline)) long apply(op_fn f, long a, long b) { return f(a, b) + 1; }
 __attribute__((noinline)) long dispatch(int i, long a, long b) { return table[i & 3](a, b) + 1; }
+
+/* Tail sites: a sibling call through a register and through the table. */
+__attribute__((noinline)) long tail(op_fn f, long a, long b) { return f(a, b); }
+__attribute__((noinline)) long tailmem(int i, long a, long b) { return table[i & 3](a, b); }
 
 typedef long (*var_fn)(int, ...);
 long vsum(int n, ...)
@@ -63,6 +68,8 @@ static unsigned long run(int phase, long n)
 		sum += variadic(cold, (double)(i & 7));
 		sum += (unsigned long)fp(cold, (double)(i & 15));
 		sum += method(cold ? &o2 : &o1, i);
+		sum += tail(cold ? op_add : phase ? op_xor : op_mul, i, 9);
+		sum += tailmem(cold ? 0 : 1 + 2 * phase, i, 11);
 	}
 	return sum;
 }
