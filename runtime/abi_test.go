@@ -81,12 +81,12 @@ int main(void) {
 
 // run runs a command in dir and returns its stdout; it fails the test
 // with the combined output on error.
-func run(t *testing.T, dir string, name string, args ...string) string {
+func run(t testing.TB, dir string, name string, args ...string) string {
 	t.Helper()
 	return runEnv(t, dir, nil, name, args...)
 }
 
-func runEnv(t *testing.T, dir string, env []string, name string, args ...string) string {
+func runEnv(t testing.TB, dir string, env []string, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir

@@ -2,6 +2,7 @@ package optruntime_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,7 +17,7 @@ import (
 )
 
 // buildRuntime compiles the runtime's objects with cc into dir.
-func buildRuntime(t *testing.T, cc, dir string) []string {
+func buildRuntime(t testing.TB, cc, dir string) []string {
 	t.Helper()
 	var objs []string
 	for _, o := range optruntime.Objects {
@@ -49,12 +50,12 @@ var (
 
 // program builds testdata/NAME.c marked up and linked with the runtime,
 // and the plain reference build; it returns both paths.
-func program(t *testing.T, dir, name string, objs []string, thunk bool) (prog, ref string) {
+func program(t testing.TB, dir, name string, objs []string, thunk bool) (prog, ref string) {
 	t.Helper()
 	return programCfg(t, dir, name, objs, thunk, passes.Config{Outline: 4})
 }
 
-func programCfg(t *testing.T, dir, name string, objs []string, thunk bool, cfg passes.Config) (prog, ref string) {
+func programCfg(t testing.TB, dir, name string, objs []string, thunk bool, cfg passes.Config) (prog, ref string) {
 	t.Helper()
 	var extra []string
 	if thunk {
@@ -66,7 +67,7 @@ func programCfg(t *testing.T, dir, name string, objs []string, thunk bool, cfg p
 var gccThunk = []string{"-mindirect-branch=thunk-extern", "-mindirect-branch-register"}
 
 // programCC builds with cc and extra flags (retpolines).
-func programCC(t *testing.T, cc, dir, name string, objs []string, extra []string, cfg passes.Config) (prog, ref string) {
+func programCC(t testing.TB, cc, dir, name string, objs []string, extra []string, cfg passes.Config) (prog, ref string) {
 	t.Helper()
 	src, _ := filepath.Abs(filepath.Join("testdata", name+".c"))
 	inc, _ := filepath.Abs("src")
@@ -112,7 +113,7 @@ func programCC(t *testing.T, cc, dir, name string, objs []string, extra []string
 	return prog, ref
 }
 
-func runStats(t *testing.T, env []string, prog string, args ...string) (stdout, stderr string) {
+func runStats(t testing.TB, env []string, prog string, args ...string) (stdout, stderr string) {
 	t.Helper()
 	cmd := execCommand(prog, args...)
 	cmd.Env = append(os.Environ(), env...)
@@ -237,18 +238,19 @@ func TestStress(t *testing.T) {
 	}
 }
 
-// TestBench prints ns/call side by side (loop overhead included): direct
-// call, predicted call *%reg, retpoline, promoted inline hit, outline hit
-// and a miss (4 compares, the learning stub with learning on, retpoline).
-func TestBench(t *testing.T) {
+// callCosts builds testdata/bench.c (retpolines, the runtime, four outline
+// entries) and returns its ns/call figures, measured side by side in one
+// process: direct call, predicted call *%reg, retpoline, promoted inline
+// hit, outline hit, a miss (4 compares, the learning stub with learning
+// off, the retpoline) and a miss while learning (another run, nothing
+// promoted); plus "promoted" and "outlined", the sites the warm-up filled.
+func callCosts(t testing.TB) (map[string]float64, string) {
 	objs := buildRuntime(t, "gcc", t.TempDir())
 	prog, _ := programCfg(t, t.TempDir(), "bench", objs, true, passes.Config{Outline: 4, SkipFunctions: []string{"ref_*"}})
-	out, _ := runStats(t, []string{"OPTPOLINE_PERIOD_MS=1000000"}, prog)
-	t.Logf("ns/call:\n%s", out)
-	// With OPTPOLINE=off nothing is promoted: hit, outline and miss all
-	// take the full miss path with learning off.
-	off, _ := runStats(t, []string{"OPTPOLINE=off"}, prog)
-	t.Logf("ns/call, OPTPOLINE=off:\n%s", off)
+	env := []string{"OPTPOLINE_PERIOD_MS=1000000"}
+	out, _ := runStats(t, env, prog)
+	learn, _ := runStats(t, env, prog, "learn")
+	out += learn
 	v := map[string]float64{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.Fields(line)
@@ -259,8 +261,45 @@ func TestBench(t *testing.T) {
 	if v["promoted"] != 3 || v["outlined"] != 2 {
 		t.Fatalf("bench sites not promoted as planned:\n%s", out)
 	}
+	return v, out
+}
+
+// TestBench checks the call benchmark's sites are promoted as planned and
+// that a promoted hit (inline or outline) beats a retpoline; the figures
+// themselves are BenchmarkCalls's.
+func TestBench(t *testing.T) {
+	v, out := callCosts(t)
+	t.Logf("ns/call:\n%s", out)
 	if v["hit"] >= v["retpoline"] || v["outline"] >= v["retpoline"] {
 		t.Errorf("a promoted hit is not faster than a retpoline:\n%s", out)
+	}
+}
+
+// BenchmarkCalls reports ns/call of each kind (one process, side by side)
+// and the ratios against a direct call; with OPTPOLINE_BENCH_JSON=FILE it
+// also writes them there (make bench: bench-results/calls.json).
+func BenchmarkCalls(b *testing.B) {
+	var v map[string]float64
+	for range b.N {
+		v, _ = callCosts(b)
+	}
+	kinds := []string{"direct", "indirect", "retpoline", "hit", "outline", "miss", "learning"}
+	type row struct {
+		Kind     string  `json:"kind"`
+		NsCall   float64 `json:"ns_per_call"`
+		VsDirect float64 `json:"vs_direct"`
+	}
+	var rows []row
+	for _, k := range kinds {
+		b.ReportMetric(v[k], "ns/"+k)
+		rows = append(rows, row{k, v[k], v[k] / v["direct"]})
+	}
+	b.ReportMetric(v["hit"]/v["direct"], "hit/direct")
+	if path := os.Getenv("OPTPOLINE_BENCH_JSON"); path != "" {
+		data, _ := json.MarshalIndent(map[string]any{"bench": "calls", "unit": "ns/call", "goal_hit_vs_direct": 1.25, "rows": rows}, "", "  ")
+		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
