@@ -37,7 +37,7 @@ func init() {
 		{"markup", "rewrite indirect calls in assembly files into promoted sites", runMarkup},
 		{"check", "validate assembly files (objtool-class checks)", runCheck},
 		{"cc", "drop-in compiler wrapper: compile, mark up, assemble", runCC},
-		{"profile", "read, merge and export run-time profiles", notYet("profile", 8)},
+		{"profile", "read, merge and export run-time profiles", runProfile},
 		{"demo", "build a bundled program several ways and show the gain", runDemo},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
@@ -93,18 +93,4 @@ func runHelp(e *env, args []string) int {
 		return 0
 	}
 	return run(e, []string{args[0], "--help"})
-}
-
-// notYet is a command whose issue has not landed: it says so and fails, but
-// answers --help and --version like every command.
-func notYet(name string, issue int) func(*env, []string) int {
-	return func(e *env, args []string) int {
-		fs := newFlagSet(name, "[args]", fmt.Sprintf("not built yet (issue %d)", issue))
-		fs.ParseErrorsAllowlist.UnknownFlags = true
-		if code, done := parseFlags(e, fs, args); done {
-			return code
-		}
-		fmt.Fprintf(e.stderr, "optpoline %s: not built yet (issue %d)\n", name, issue)
-		return 2
-	}
 }

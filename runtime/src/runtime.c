@@ -481,15 +481,30 @@ static void drain(void)
 		/* Stride for the next period: at most half a ring of samples at
 		 * this period's miss rate. */
 		uint32_t misses = h - r->last_head, stride = 1;
-		uint32_t used = __atomic_load_n(&r->smask, __ATOMIC_RELAXED) + 1; /* this period's */
 		while (stride < (1u << 20) && misses / stride > RING_N / 2)
 			stride <<= 1;
+		/* A profile alone takes every miss and keeps the latest half
+		 * ring of each period: with a stride, a strictly periodic
+		 * pattern of misses (A B A B …, an interpreter's loop) would
+		 * only ever show the same phase of it. */
+		uint32_t keep = RING_N;
+		if (rt.sample_only)
+			stride = 1, keep = RING_N / 2;
 		r->last_head = h;
 		__atomic_store_n(&r->smask, stride - 1, __ATOMIC_RELAXED);
-		if (w - t > RING_N)
-			t = w - RING_N;
-		for (; t != w; t++) {
-			struct optpoline_sample sm = r->s[t % RING_N];
+		if (w - t > keep)
+			t = w - keep;
+		/* Each sample stands for misses / samples calls of the period. */
+		uint32_t used = w != t ? (misses + (w - t) / 2) / (w - t) : 1;
+		if (!used)
+			used = 1;
+		/* Copy first: the thread may be overwriting the oldest ones. */
+		struct optpoline_sample buf[RING_N];
+		uint32_t nb = 0;
+		for (; t != w; t++)
+			buf[nb++] = r->s[t % RING_N];
+		for (uint32_t k = 0; k < nb; k++) {
+			struct optpoline_sample sm = buf[k];
 			struct site *s = lookup(sm.ret);
 			rt.st.samples++;
 			if (s && (!s->done || rt.profile))
