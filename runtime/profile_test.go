@@ -8,10 +8,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/optpoline/optpoline/abi"
 	"github.com/optpoline/optpoline/passes"
 )
 
@@ -96,11 +98,13 @@ func TestProfileDump(t *testing.T) {
 			t.Errorf("%s: module 0 is not %s with build-id %s:\n%s", f, prog, id, d)
 		}
 		sites := dumpSite.FindAllStringSubmatch(d, -1)
-		if len(sites) != 5 {
-			t.Errorf("%s: %d sites, want the program's 5:\n%s", f, len(sites), d)
+		if len(sites) < 5 {
+			t.Errorf("%s: %d sites, want at least the program's 5 call sites:\n%s", f, len(sites), d)
 		}
 		for _, s := range sites {
-			if s[4] != "calls.c" || s[3] != "0x4" && s[3] != "0x6" {
+			// Every site came from a retpoline thunk (FROM_THUNK); some
+			// are tail sites or had memory operands.
+			if fl, _ := strconv.ParseUint(s[3], 0, 8); s[4] != "calls.c" || fl&abi.FlagFromThunk == 0 {
 				t.Errorf("%s: site %s: file %q flags %s", f, s[1], s[4], s[3])
 			}
 		}
