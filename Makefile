@@ -31,10 +31,19 @@ test: deps vet build
 demo: deps build
 	$(BIN) demo
 
+# Every benchmark, each printing ratios measured side by side in one run and
+# writing bench-results/NAME.json; then the real-program results gathered
+# into bench-results/summary.json and bench.png. BENCHMARKS.md reads them.
 bench: deps build
+	@scripts/deps.sh bench
+	mkdir -p bench-results
 	scripts/bench-parse.sh
+	scripts/bench-check.sh
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./parser/...
+	OPTPOLINE_BENCH_JSON=$(CURDIR)/bench-results/calls.json $(GO) test -run '^$$' -bench Calls -benchtime 1x ./runtime/
+	scripts/bench-sqlite.sh
 	scripts/bench-build.sh
+	$(GO) run ./internal/benchreport
 
 # Build zlib and Lua 5.4 from their Debian source packages through
 # `optpoline cc gcc` (plain -O2 and -mindirect-branch=thunk-extern) and run

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deps.sh [integration]: make sure the tools optpoline's tests, demo and
+# deps.sh [integration|bench]: make sure the tools optpoline's tests, demo and
 # benchmarks run are installed ("integration": also those of the integration
 # scripts). As root it installs what is missing from Debian; otherwise it
 # says exactly what is missing and how to install it, and fails.
@@ -19,8 +19,14 @@ declare -A integ=(
   [dpkg-source]=dpkg-dev [libtoolize]=libtool [autoreconf]=autoconf [automake]=automake
   [readelf]=binutils [cmp]=diffutils
 )
-if [[ ${1:-} == integration ]]; then
+if [[ ${1:-} == integration || ${1:-} == bench ]]; then
   for cmd in "${!integ[@]}"; do pkg[$cmd]=${integ[$cmd]}; done
+fi
+# `scripts/deps.sh bench`: also what `make bench` needs beyond that (SQLite's
+# amalgamation is made with tclsh; the plot is drawn with gnuplot).
+if [[ ${1:-} == bench ]]; then
+  pkg[tclsh]=tcl
+  pkg[gnuplot]=gnuplot-nox
 fi
 
 missing=()

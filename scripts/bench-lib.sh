@@ -1,0 +1,110 @@
+# shellcheck shell=bash
+# bench-lib.sh: the build kinds and the statistics of the real-program
+# benchmarks (bench-sqlite.sh; sourced after integ-lib.sh, not run).
+#
+# The build kinds (BENCHMARKS.md, "Method"):
+#   plain      gcc -O2
+#   retpoline  gcc -O2 -mindirect-branch=thunk-extern -mindirect-branch-register,
+#              linked with runtime/src/thunks.S (the kernel's thunk, in user space)
+#   optpoline  the same flags through `optpoline cc gcc`: promoted sites, the
+#              runtime linked in, learning and patching at run time (default
+#              OPTPOLINE settings)
+#   static     the same through `optpoline cc gcc --optpoline-profile=P`, P
+#              learned from the optpoline build on the benchmark's own
+#              workload; run with OPTPOLINE=off (no patching at all)
+#
+# Timing: user+sys CPU seconds of the benchmark process (GNU time), which
+# includes the runtime's promoter thread and does not count the time the
+# process waits for a CPU on a loaded machine. Runs are interleaved (round
+# r runs every kind, in an order rotated by r) so that drift hits every
+# kind alike; the statistic is the median per kind.
+
+bench_kinds_all="plain retpoline optpoline static"
+
+# bench_has_profiles: whether the optpoline binary can export profiles
+# (the static kind needs `optpoline profile export`).
+bench_has_profiles() {
+  [[ $("$integ_root/bin/optpoline" profile --help 2>&1) == *export* ]]
+}
+
+# bench_cflags KIND: the compiler flags of a build kind.
+bench_cflags() {
+  case $1 in
+  plain) echo "-O2" ;;
+  retpoline | optpoline | static) echo "-O2 $(integ_thunk_flags gcc)" ;;
+  *) integ_die "unknown build kind '$1' (want one of: $bench_kinds_all)" ;;
+  esac
+}
+
+# bench_cc KIND [PROFILE]: the compiler command of a build kind.
+bench_cc() {
+  case $1 in
+  plain | retpoline) echo gcc ;;
+  optpoline) echo "$integ_root/bin/optpoline cc gcc" ;;
+  static) echo "$integ_root/bin/optpoline cc gcc --optpoline-profile=$2" ;;
+  esac
+}
+
+# bench_env KIND: the environment a kind's program runs with.
+bench_env() {
+  case $1 in
+  static) echo "OPTPOLINE=off" ;;
+  *) echo "" ;;
+  esac
+}
+
+# bench_cpu OUT CMD...: run CMD (stdout to OUT) and print its user+sys CPU
+# seconds.
+bench_cpu() {
+  local out=$1 tf
+  shift
+  tf=$(mktemp)
+  if ! /usr/bin/time -o "$tf" -f "%U %S" "$@" >"$out" 2>&1; then
+    tail -n 20 "$out" >&2
+    rm -f "$tf"
+    integ_die "failed: $*"
+  fi
+  awk '{ printf "%.3f", $1 + $2 }' "$tf"
+  rm -f "$tf"
+}
+
+# bench_summarize BENCH JSON ROWS: ROWS is a file of "case kind seconds"
+# lines. Prints per case the median of each kind, the ratio to plain and the
+# share of the retpoline overhead recovered, (ret − k) / (ret − plain), and
+# writes JSON.
+bench_summarize() {
+  local bench=$1 json=$2 rows=$3
+  sort -k1,1 -k2,2 -k3,3g "$rows" | awk -v bench="$bench" -v json="$json" \
+    -v date="$(date -u +%FT%TZ)" -v cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
+    -v gcc="$(gcc -dumpfullversion)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
+    function median(c, k,   n) { n = cnt[c, k]; return n % 2 ? v[c, k, (n + 1) / 2] : (v[c, k, n / 2] + v[c, k, n / 2 + 1]) / 2 }
+    { c = $1; k = $2; cnt[c, k]++; v[c, k, cnt[c, k]] = $3
+      if (!(c in seen)) { seen[c] = 1; cases[++nc] = c }
+      if (!(k in kseen)) { kseen[k] = 1 } }
+    END {
+      nk = 0; split("plain retpoline optpoline static", order, " ")
+      for (i = 1; i <= 4; i++) if (order[i] in kseen) kinds[++nk] = order[i]
+      printf "%-14s", "case"; for (i = 1; i <= nk; i++) printf " %11s", kinds[i]; printf "   recovered (ret-k)/(ret-plain)\n"
+      printf "{\n  \"bench\": \"%s\",\n  \"date\": \"%s\",\n  \"cpu\": \"%s\",\n  \"gcc\": \"%s\",\n  \"loadavg_end\": %s,\n  \"unit\": \"cpu_seconds_median\",\n  \"cases\": [\n", bench, date, cpu, gcc, load > json
+      for (j = 1; j <= nc; j++) {
+        c = cases[j]; printf "%-14s", c
+        for (i = 1; i <= nk; i++) { m[kinds[i]] = median(c, kinds[i]); printf " %10.3fs", m[kinds[i]] }
+        rec = ""; jrec = ""
+        for (i = 1; i <= nk; i++) {
+          k = kinds[i]
+          if (k != "optpoline" && k != "static") continue
+          if (("retpoline" in m) && ("plain" in m) && m["retpoline"] > m["plain"]) {
+            r = (m["retpoline"] - m[k]) / (m["retpoline"] - m["plain"])
+            rec = rec sprintf("  %s %.0f%%", k, 100 * r); jrec = jrec sprintf(", \"recovered_%s\": %.4f", k, r)
+          }
+        }
+        printf "%s\n", rec
+        printf "    {\"case\": \"%s\"", c > json
+        for (i = 1; i <= nk; i++) printf ", \"%s\": %.4f", kinds[i], m[kinds[i]] > json
+        if ("plain" in m && m["plain"] > 0) printf ", \"retpoline_vs_plain\": %.4f", m["retpoline"] / m["plain"] > json
+        printf "%s, \"runs\": %d}%s\n", jrec, cnt[c, kinds[1]], j < nc ? "," : "" > json
+        delete m
+      }
+      printf "  ]\n}\n" > json
+    }'
+}
