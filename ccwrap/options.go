@@ -21,6 +21,9 @@ type Options struct {
 	// branch, nothing learns) and links without the runtime: for objects
 	// linked by something other than the wrapper.
 	NoRuntime bool
+	// Profile is a profile (optpoline profile export) whose hot targets
+	// markup promotes statically; "" for none.
+	Profile string
 }
 
 // DefaultOptions are the settings without any --optpoline-* option.
@@ -83,6 +86,11 @@ func (o *Options) set(arg string) error {
 			return fmt.Errorf("%s: want user or kernel", arg)
 		}
 		o.ModeSet = true
+	case "profile":
+		if val == "" {
+			return fmt.Errorf("%s: want a profile file", arg)
+		}
+		o.Profile = val
 	case "outline":
 		k, err := strconv.Atoi(val)
 		if err != nil || k < 0 || k > 255 {

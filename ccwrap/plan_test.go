@@ -289,18 +289,18 @@ func TestRuntimeObjectHook(t *testing.T) {
 }
 
 func TestSplitOptions(t *testing.T) {
-	o, rest, err := SplitOptions("--optpoline-outline=2 --optpoline-off", w("gcc --optpoline-mode=kernel -c --optpoline-outline=0 x.c --optpoline-asm --optpoline-fallback"))
+	o, rest, err := SplitOptions("--optpoline-outline=2 --optpoline-off --optpoline-profile=a.prof", w("gcc --optpoline-mode=kernel -c --optpoline-outline=0 x.c --optpoline-asm --optpoline-fallback"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Options{Mode: passes.Kernel, ModeSet: true, Outline: 0, Off: true, Asm: true, Fallback: true}
+	want := Options{Mode: passes.Kernel, ModeSet: true, Outline: 0, Off: true, Asm: true, Fallback: true, Profile: "a.prof"}
 	if diff := cmp.Diff(want, o); diff != "" {
 		t.Errorf("options (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(w("gcc -c x.c"), rest); diff != "" {
 		t.Errorf("rest (-want +got):\n%s", diff)
 	}
-	for _, bad := range []string{"--optpoline-outline=256", "--optpoline-outline=x", "--optpoline-mode=hyper", "--optpoline-off=1", "--optpoline-frob"} {
+	for _, bad := range []string{"--optpoline-outline=256", "--optpoline-outline=x", "--optpoline-mode=hyper", "--optpoline-off=1", "--optpoline-frob", "--optpoline-profile="} {
 		if _, _, err := SplitOptions("", []string{"gcc", bad}); err == nil {
 			t.Errorf("%s: no error", bad)
 		}

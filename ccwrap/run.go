@@ -26,6 +26,10 @@ type Runner struct {
 	// Fallback is told of each markup error that --optpoline-fallback
 	// lets pass: the compiler's own assembly is assembled instead.
 	Fallback func(*MarkupError)
+	// Profile is the loaded Options.Profile, if any; Warn is told of each
+	// stale profile entry, as "FILE:LINE: warning: MSG".
+	Profile passes.StaticProfile
+	Warn    func(string)
 }
 
 // A MarkupError is a markup failure on the assembly of Source.
@@ -123,9 +127,15 @@ func (r *Runner) markup(p *Plan, j Job) error {
 		return err
 	}
 	open := func() (io.ReadCloser, error) { return os.Open(j.Asm) }
-	cfg := passes.Config{Mode: p.Mode, Outline: r.Options.Outline, Runtime: p.Runtime}
+	cfg := passes.Config{Mode: p.Mode, Outline: r.Options.Outline, Runtime: p.Runtime, Profile: r.Profile}
+	name := j.Source + ".s"
 	return atomicfile.Write(j.Marked, func(w io.Writer) error {
-		_, err := markup.Stream(j.Source+".s", open, cfg, w, pieceSize)
+		res, err := markup.Stream(name, open, cfg, w, pieceSize)
+		if err == nil && r.Warn != nil {
+			for _, wn := range res.Warnings {
+				r.Warn(fmt.Sprintf("%s:%d: warning: %s", name, wn.Line, wn.Msg))
+			}
+		}
 		return err
 	})
 }

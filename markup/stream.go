@@ -18,7 +18,7 @@ import (
 // name); the second rewrites whole functions at a time and writes as it
 // goes. Nothing is written when the input has errors.
 func Stream(name string, open func() (io.ReadCloser, error), cfg passes.Config, w io.Writer, pieceSize int) (*callmarkup.Result, error) {
-	var facts callmarkup.Facts
+	facts := callmarkup.Facts{Symbols: cfg.Profile != nil}
 	var errs parser.ErrorList
 	err := pieces(name, open, pieceSize, func(c *parser.Chunker, f *parser.File, scanErrs parser.ErrorList) error {
 		errs = append(errs, scanErrs...)
@@ -58,6 +58,7 @@ func Stream(name string, open func() (io.ReadCloser, error), cfg passes.Config, 
 		res := u.Results[callmarkup.Pass].(*callmarkup.Result)
 		total.Sites = append(total.Sites, res.Sites...)
 		total.Skipped = append(total.Skipped, res.Skipped...)
+		total.Warnings = append(total.Warnings, res.Warnings...)
 		for k, n := range res.ByKind {
 			total.ByKind[k] += n
 		}

@@ -47,6 +47,8 @@ type Config struct {
 	Runtime       bool
 	SkipSections  []string // extra section globs never rewritten
 	SkipFunctions []string // function globs never rewritten
+	// Profile, when set, promotes profiled sites statically (static.go).
+	Profile StaticProfile
 }
 
 // Unit is one file, or one piece of a file, being processed by a pipeline.
@@ -75,7 +77,18 @@ type Piece struct {
 	Groups   map[string]string   // comdat group of each section seen so far
 	NextSite int                 // number of the piece's first site
 	Emitted  map[string]bool     // file-wide definitions already written (labels, stubs)
+
+	// Symbols, gathered for static promotion only (Config.Profile): the
+	// file's symbol names, with SymDefined and SymReferenced bits.
+	Symbols map[string]uint8
+	AddrSig bool // the file has .addrsig (Clang): list taken addresses
 }
+
+// Bits of Piece.Symbols.
+const (
+	SymDefined    = 1 << 0 // a label of the file
+	SymReferenced = 1 << 1 // named by an instruction or directive
+)
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 

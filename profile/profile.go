@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strconv"
+
+	"github.com/optpoline/optpoline/passes"
 )
 
 // Dump is one runtime dump: addresses, relative to their modules.
@@ -219,4 +221,33 @@ func pct(a, b uint64) float64 {
 		return 0
 	}
 	return 100 * float64(a) / float64(b)
+}
+
+// Func implements passes.StaticProfile: the function named fn whose sites
+// are in the table of source src; a global function is also found under
+// another source name when no other function has its name (a rebuild from
+// another directory).
+func (p *Profile) Func(src, fn string) *passes.StaticFunc {
+	f := p.Funcs[FuncKey{File: src, Name: fn}]
+	if f == nil {
+		for k, g := range p.Funcs {
+			if k.Name != fn || g.Local {
+				continue
+			}
+			if f != nil {
+				return nil // ambiguous
+			}
+			f = g
+		}
+	}
+	if f == nil {
+		return nil
+	}
+	sf := &passes.StaticFunc{Sites: f.Sites, Targets: map[int][]passes.StaticTarget{}}
+	for id, s := range f.Site {
+		for _, t := range s.Targets {
+			sf.Targets[id] = append(sf.Targets[id], passes.StaticTarget{Sym: t.Name, Local: t.Local, File: t.File, Calls: t.Calls})
+		}
+	}
+	return sf
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/optpoline/optpoline/ccwrap"
 	"github.com/optpoline/optpoline/internal/version"
+	"github.com/optpoline/optpoline/profile"
 )
 
 const ccUsage = `Usage: optpoline cc [--optpoline-flags…] COMPILER ARGS…
@@ -29,6 +30,9 @@ Flags (anywhere on the line, or space-separated in OPTPOLINE_FLAGS):
   --optpoline-off               run the compiler unchanged
   --optpoline-asm               also mark up .s and .S inputs
   --optpoline-fallback          on a markup error, warn and assemble the unmodified assembly
+  --optpoline-profile=P         promote P's hot targets statically: no code is patched at
+                                run time (P: optpoline profile export, or a dump directory)
+  --optpoline-no-runtime        do not link the runtime; misses take the original branch
 `
 
 // runCC is "optpoline cc": everything but the --optpoline-* options
@@ -85,14 +89,31 @@ func runCC(e *env, args []string) int {
 		signal.Reset()
 		return execCompiler(e, plan.Exec)
 	}
+	var prof *profile.Profile
+	if opts.Profile != "" && len(plan.Jobs) > 0 {
+		if prof, _, err = loadProfiles([]string{opts.Profile}, true); err != nil {
+			os.RemoveAll(plan.Dir)
+			var pe *profile.Error
+			if errors.As(err, &pe) {
+				fmt.Fprintln(e.stderr, pe.Error())
+			} else {
+				fmt.Fprintf(e.stderr, "optpoline: --optpoline-profile: %v\n", err)
+			}
+			return 1
+		}
+	}
 	r := &ccwrap.Runner{
 		Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr,
 		Signals: sigs,
 		Options: opts,
+		Warn:    func(s string) { fmt.Fprintln(e.stderr, s) },
 		Fallback: func(me *ccwrap.MarkupError) {
 			printMarkupError(e, me)
 			fmt.Fprintln(e.stderr, "optpoline: assembling it without markup (--optpoline-fallback)")
 		},
+	}
+	if prof != nil {
+		r.Profile = prof
 	}
 	status, err := r.Run(plan)
 	var se *ccwrap.SignalError

@@ -29,6 +29,7 @@ func runMarkup(e *env, args []string) int {
 	stats := fs.Bool("stats", false, "print per-file site counts by kind, and every skipped candidate, to stderr")
 	skipSec := fs.StringSlice("skip-section", nil, "never rewrite code in sections matching `GLOB` (repeatable)")
 	skipFn := fs.StringSlice("skip-function", nil, "never rewrite functions matching `GLOB` (repeatable)")
+	prof := fs.String("profile", "", "promote the hot targets of profile `P` statically (a profile, a dump or a directory of dumps; optpoline profile)")
 	if code, done := parseFlags(e, fs, args); done {
 		return code
 	}
@@ -53,6 +54,14 @@ func runMarkup(e *env, args []string) int {
 		cfg.Mode = passes.Kernel
 	case *mode != "user":
 		return usageErr(fmt.Sprintf("--mode=%s: want user or kernel", *mode))
+	}
+	if *prof != "" {
+		p, _, err := loadProfiles([]string{*prof}, true)
+		if err != nil {
+			reportErrors(e, "markup", err)
+			return 1
+		}
+		cfg.Profile = p
 	}
 	status := 0
 	for _, name := range files {
@@ -95,6 +104,11 @@ func markupFile(e *env, name, dst string, cfg passes.Config, stats bool) error {
 		res, err = markup.Stream(name, open, cfg, w, pieceSize)
 		return err
 	})
+	if err == nil {
+		for _, w := range res.Warnings {
+			fmt.Fprintf(e.stderr, "%s:%d: warning: %s\n", name, w.Line, w.Msg)
+		}
+	}
 	if err == nil && stats {
 		fmt.Fprintf(e.stderr, "%s: %s\n", name, res.Summary())
 		for _, s := range res.Skipped {

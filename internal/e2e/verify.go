@@ -255,7 +255,7 @@ type OutlineEntry struct {
 //   - OutlineAt, when nonzero, is an executable optpoline.* symbol holding
 //     NOut entries cmpq slot(%rip), %REG; nopl (%rax); je rel32 (rel32
 //     4-aligned, slots as above, targets a placeholder or inside the
-//     block), then nopl (%rax) or xchg %ax,%ax; [cs] jmp rel32 (4-aligned, to
+//     block, or for FlagStatic executable code that the slot holds), then nopl (%rax) or xchg %ax,%ax; [cs] jmp rel32 (4-aligned, to
 //     executable code) or the original jmp *%REG;
 //   - reserved bytes are 0, flags known, and no dynamic relocation applies
 //     to the table.
@@ -709,10 +709,16 @@ func (v *verifier) outline(st *Site) {
 		}
 		to := ea + 16 + uint64(int64(int32(binary.LittleEndian.Uint32(eb[12:]))))
 		st.Outline = append(st.Outline, OutlineEntry{At: ea, Slot: slot, JeTarget: to})
-		if (to < at || to >= end) && v.im.placeholder(to) == "" {
+		switch static := e.Flags&abi.FlagStatic != 0; {
+		case static:
+			// A profiled target: the slot holds it.
+			if !v.im.exec(to) {
+				v.problem("static outline entry %d: je goes to %#x, outside executable code", k, to)
+			}
+		case (to < at || to >= end) && v.im.placeholder(to) == "":
 			v.problem("outline entry %d: je goes to %s, not to a placeholder or into the block", k, v.im.symbolize(to))
 		}
-		v.slot(slot, fmt.Sprintf("outline slot %d", k), false, 0)
+		v.slot(slot, fmt.Sprintf("outline slot %d", k), e.Flags&abi.FlagStatic != 0, to)
 	}
 	fb := b[16*int(e.NOut):]
 	fa := at + 16*uint64(e.NOut)

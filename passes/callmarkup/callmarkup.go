@@ -70,6 +70,9 @@ type Site struct {
 	// Last says the call is its function's last instruction: the callee
 	// never returns (the compiler knew), and nothing follows the site.
 	Last bool
+	// Static holds the targets promoted from a profile (Config.Profile):
+	// the inline call's, then the outline entries'.
+	Static []string
 }
 
 // Skip is a candidate left alone, with the reason.
@@ -82,9 +85,10 @@ type Skip struct {
 
 // Result is what the pass did to a file.
 type Result struct {
-	Sites   []Site
-	Skipped []Skip
-	ByKind  [numKinds]int
+	Sites    []Site
+	Skipped  []Skip
+	ByKind   [numKinds]int
+	Warnings []Warning
 }
 
 // skipSections are never rewritten (sites.md §1): init/exit code and the
@@ -119,6 +123,9 @@ func Run(u *passes.Unit) (*Result, error) {
 	m.outside(next, len(f.Stmts))
 	sort.Slice(res.Skipped, func(a, b int) bool { return res.Skipped[a].Stmt < res.Skipped[b].Stmt })
 	pc.NextSite = m.n
+	if u.Config.Profile != nil && len(res.Sites) > 0 {
+		applyProfile(f, u.Config, pc, res)
+	}
 	if len(res.Sites) > 0 {
 		e := emitter{f: f, cfg: u.Config, rw: u.Rewriter, piece: pc}
 		e.emit(res.Sites)
@@ -144,6 +151,10 @@ type Facts struct {
 	addr          analysis.AddrCollector
 	hasCFI, not64 bool
 	source        string
+	// Symbols asks for the file's symbol names (static promotion needs them).
+	Symbols bool
+	syms    map[string]uint8
+	addrsig bool
 }
 
 // Add scans the next piece.
@@ -153,6 +164,12 @@ func (x *Facts) Add(f *parser.File) {
 	x.not64 = x.not64 || codeSize(f) != 64
 	if x.source == "" {
 		x.source, _ = fileName(f)
+	}
+	if x.Symbols {
+		if x.syms == nil {
+			x.syms = map[string]uint8{}
+		}
+		x.addrsig = scanSymbols(f, x.syms) || x.addrsig
 	}
 }
 
@@ -164,7 +181,7 @@ func (x *Facts) Piece(name string) *passes.Piece {
 		src = name
 	}
 	return &passes.Piece{AddrTaken: x.addr.Labels(), HasCFI: x.hasCFI, Code64: !x.not64, Source: src,
-		Groups: map[string]string{}, Emitted: map[string]bool{}}
+		Groups: map[string]string{}, Emitted: map[string]bool{}, Symbols: x.syms, AddrSig: x.addrsig}
 }
 
 type matcher struct {

@@ -36,8 +36,8 @@ func (e *emitter) emit(sites []Site) {
 	// it (the next piece of a streamed file) stays in its own section.
 	tail.WriteString("\n# optpoline: promoted-site data (ABI v1)\n")
 	fmt.Fprintf(&tail, "\t.pushsection\t%s,\"aw\",@progbits\n", abi.SlotSection)
-	if e.cfg.Outline > 0 {
-		for _, s := range sites {
+	for _, s := range sites {
+		if e.nout(s) > 0 {
 			e.outline(&tail, s)
 		}
 	}
@@ -45,12 +45,13 @@ func (e *emitter) emit(sites []Site) {
 	for _, s := range sites {
 		section(&tail, abi.SlotSection, "aw", s.Group)
 		tail.WriteString("\t.balign\t8\n")
-		fmt.Fprintf(&tail, ".Lopt_slot_%d:\n\t.quad\t%#x\n", s.N, abi.Sentinel)
-		for k := 0; k < e.cfg.Outline; k++ {
-			fmt.Fprintf(&tail, ".Lopt_oslot_%d_%d:\n\t.quad\t%#x\n", s.N, k, abi.Sentinel)
+		fmt.Fprintf(&tail, ".Lopt_slot_%d:\n\t.quad\t%s\n", s.N, slotValue(s, 0))
+		for k := 0; k < e.nout(s); k++ {
+			fmt.Fprintf(&tail, ".Lopt_oslot_%d_%d:\n\t.quad\t%s\n", s.N, k, slotValue(s, k+1))
 		}
 	}
 	e.tables(&tail, sites)
+	e.addrsig(&tail, sites)
 	tail.WriteString("\t.popsection\n")
 	e.rw.Append([]byte(tail.String()))
 }
@@ -73,7 +74,7 @@ func (e *emitter) inline(s Site) string {
 	}
 	fmt.Fprintf(&b, ".Lopt_site_%d:\n\tcmpq\t.Lopt_slot_%d(%%rip), %%%s\n\tje\t.Lopt_hit_%d\n", n, n, s.Reg, n)
 	switch {
-	case e.cfg.Outline > 0:
+	case e.nout(s) > 0:
 		fmt.Fprintf(&b, "\t%s\toptpoline.out.%d\n", op, n)
 	case e.learns(s):
 		// The miss goes to the learning stub (direct: no notrack). A tail
@@ -88,7 +89,11 @@ func (e *emitter) inline(s Site) string {
 	}
 	// Dead padding so that the hit branch's rel32 is 4-byte aligned.
 	fmt.Fprintf(&b, ".Lopt_pad_%d:\n\t.balign\t4, 0xcc\n\t.byte\t0xcc, 0xcc, 0xcc\n", n)
-	fmt.Fprintf(&b, ".Lopt_hit_%d:\n\t%s\t%s\n", n, op, e.placeholder(s))
+	hit := e.placeholder(s)
+	if len(s.Static) > 0 {
+		hit = symName(s.Static[0])
+	}
+	fmt.Fprintf(&b, ".Lopt_hit_%d:\n\t%s\t%s\n", n, op, hit)
 	if !s.Kind.Tail() {
 		fmt.Fprintf(&b, ".Lopt_done_%d:\n", n)
 		if s.Last {
@@ -166,7 +171,53 @@ func (e *emitter) placeholder(s Site) string {
 // it jumps to the target. Its hit jump and outline entries keep the plain
 // placeholders (a jump must not reach a stub that pops).
 func (e *emitter) learns(s Site) bool {
-	return e.cfg.Runtime && e.cfg.Mode != passes.Kernel
+	return e.cfg.Runtime && e.cfg.Mode != passes.Kernel && len(s.Static) == 0
+}
+
+// nout is the number of outline entries of a site: Config.Outline, or for
+// a statically promoted site its outline targets (none: no block).
+func (e *emitter) nout(s Site) int {
+	if len(s.Static) > 0 {
+		return min(len(s.Static)-1, e.cfg.Outline)
+	}
+	return e.cfg.Outline
+}
+
+// slotValue is the initial value of a site's slot k (0 the inline slot, k
+// the outline slot k-1): the sentinel, or a static target.
+func slotValue(s Site, k int) string {
+	if k < len(s.Static) {
+		return symName(s.Static[k])
+	}
+	return fmt.Sprintf("%#x", abi.Sentinel)
+}
+
+// symName writes a symbol as gas reads it: bare, or quoted.
+func symName(sym string) string {
+	for i := 0; i < len(sym); i++ {
+		c := sym[i]
+		if !(identStart(c) || c == '$' || i > 0 && c >= '0' && c <= '9') {
+			return parser.Quote(sym)
+		}
+	}
+	return sym
+}
+
+// addrsig lists the static targets as address-significant in a file with
+// .addrsig (Clang): the slots take their addresses, which identical code
+// folding must then keep apart.
+func (e *emitter) addrsig(b *strings.Builder, sites []Site) {
+	if !e.piece.AddrSig {
+		return
+	}
+	for _, s := range sites {
+		for _, t := range s.Static {
+			if !e.piece.Emitted["addrsig "+t] {
+				e.piece.Emitted["addrsig "+t] = true
+				fmt.Fprintf(b, "\t.addrsig_sym\t%s\n", symName(t))
+			}
+		}
+	}
 }
 
 // learnStub is the runtime's learning stub for the site's register: the
@@ -192,8 +243,12 @@ func (e *emitter) outline(b *strings.Builder, s Site) {
 		b.WriteString("\t.cfi_startproc\n")
 	}
 	ph := e.placeholder(s)
-	for k := 0; k < e.cfg.Outline; k++ {
-		fmt.Fprintf(b, "\tcmpq\t.Lopt_oslot_%d_%d(%%rip), %%%s\n\tnopl\t(%%rax)\n\tje\t%s\n", s.N, k, s.Reg, ph)
+	for k := 0; k < e.nout(s); k++ {
+		to := ph
+		if k+1 < len(s.Static) {
+			to = symName(s.Static[k+1])
+		}
+		fmt.Fprintf(b, "\tcmpq\t.Lopt_oslot_%d_%d(%%rip), %%%s\n\tnopl\t(%%rax)\n\tje\t%s\n", s.N, k, s.Reg, to)
 	}
 	// The final branch's rel32 is 4-byte aligned too, so that the runtime
 	// can retarget it with one store. A learning tail site calls its stub.
@@ -266,11 +321,11 @@ func (e *emitter) tables(b *strings.Builder, sites []Site) {
 			abi.Align, abi.Magic, abi.Version, abi.EntrySize, len(gs))
 		for _, s := range gs {
 			outline := "0"
-			if e.cfg.Outline > 0 {
+			if e.nout(s) > 0 {
 				outline = fmt.Sprintf("optpoline.out.%d - .", s.N)
 			}
 			fmt.Fprintf(b, "\t.long\t.Lopt_site_%d - .\n\t.long\t.Lopt_hit_%d - .\n\t.long\t.Lopt_slot_%d - .\n\t.long\t%s\n\t.byte\t%d, %d, %d, 0\n\t.long\t%d\n",
-				s.N, s.N, s.N, outline, s.Reg.Num(), e.flags(s), e.cfg.Outline, s.ID)
+				s.N, s.N, s.N, outline, s.Reg.Num(), e.flags(s), e.nout(s), s.ID)
 		}
 		section(b, abi.IgnoreSection, "", g)
 		for _, s := range gs {
@@ -282,7 +337,7 @@ func (e *emitter) tables(b *strings.Builder, sites []Site) {
 			var syms []string
 			for _, s := range gs {
 				syms = append(syms, fmt.Sprintf(".Lopt_site_%d", s.N), fmt.Sprintf(".Lopt_hit_%d", s.N))
-				if e.cfg.Outline > 0 {
+				if e.nout(s) > 0 {
 					syms = append(syms, fmt.Sprintf("optpoline.out.%d", s.N))
 				}
 			}
@@ -315,6 +370,9 @@ func (e *emitter) flags(s Site) int {
 	}
 	if s.Notrack {
 		fl |= abi.FlagNotrack
+	}
+	if len(s.Static) > 0 {
+		fl |= abi.FlagStatic
 	}
 	return fl
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/optpoline/optpoline/markup"
 	"github.com/optpoline/optpoline/passes"
+	"github.com/optpoline/optpoline/profile"
 	"golang.org/x/tools/txtar"
 )
 
@@ -21,7 +22,8 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // TestGolden runs the markup pipeline on testdata/*.txtar: the first line
 // of the archive's comment holds options ("outline=2", "mode=kernel",
 // "runtime"), "in.s" the input,
-// "out.s" the expected output and "stats" the expected summary. The output
+// "out.s" the expected output and "stats" the expected summary (and
+// warnings); an optional "profile" promotes statically. The output
 // must also assemble with the real as.
 func TestGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.txtar")
@@ -55,6 +57,13 @@ func TestGolden(t *testing.T) {
 			for _, f := range ar.Files {
 				sections[f.Name] = f.Data
 			}
+			if src, ok := sections["profile"]; ok {
+				_, p, err := profile.Parse("profile", src)
+				if err != nil || p == nil {
+					t.Fatalf("profile: %v", err)
+				}
+				cfg.Profile = p
+			}
 			var out bytes.Buffer
 			res, err := markup.File("in.s", sections["in.s"], cfg, &out)
 			if err != nil {
@@ -64,6 +73,9 @@ func TestGolden(t *testing.T) {
 			st.WriteString(res.Summary() + "\n")
 			for _, s := range res.Skipped {
 				st.WriteString(strconv.Itoa(s.Line) + ": " + s.Reason + "\n")
+			}
+			for _, w := range res.Warnings {
+				st.WriteString(strconv.Itoa(w.Line) + ": warning: " + w.Msg + "\n")
 			}
 			if *update {
 				for i := range ar.Files {
