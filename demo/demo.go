@@ -1,9 +1,13 @@
 // Package demo builds a bundled interpreter-like C program (src/prog.c:
 // a bytecode VM dispatching through a handler table, a sort with a
-// comparator callback, an event bus with listener callbacks) three ways
+// comparator callback, an event bus with listener callbacks) four ways
 // with the system's gcc, runs each several times and reports the median
-// times: plain, with retpolines, and with retpolines + optpoline (the
-// runtime learns each site's hot targets and patches them in).
+// times: plain, with retpolines, with retpolines + optpoline (the runtime
+// learns each site's hot targets and patches them in), and with
+// retpolines + optpoline from a profile (the learned build is run once
+// with OPTPOLINE=profile=DIR, the profile exported and the program rebuilt
+// with optpoline cc --optpoline-profile; it runs with OPTPOLINE=off: no
+// code is patched at run time).
 package demo
 
 import (
@@ -47,11 +51,15 @@ type Kind struct {
 
 // Result is what the demo measured.
 type Result struct {
-	Kinds []*Kind // plain, retpoline, retpoline + optpoline
+	Kinds []*Kind // plain, retpoline, retpoline + optpoline, … (static profile)
 	// Recovered is the share of the retpoline overhead that optpoline
-	// gives back: (t_retpoline − t_optpoline) / (t_retpoline − t_plain).
-	Recovered float64
+	// gives back: (t_retpoline − t_optpoline) / (t_retpoline − t_plain);
+	// RecoveredStatic the same for the statically promoted build.
+	Recovered, RecoveredStatic float64
 }
+
+// StaticKind is the name of the statically promoted build.
+const StaticKind = "retpoline + optpoline (static profile)"
 
 var retpoline = []string{"-mindirect-branch=thunk-extern", "-mindirect-branch-register"}
 
@@ -92,31 +100,53 @@ func Run(o Options) (*Result, error) {
 	if err := os.WriteFile(filepath.Join(dir, "thunks.S"), thunks, 0o644); err != nil {
 		return nil, err
 	}
+	prof := filepath.Join(dir, "profile")
+	os.RemoveAll(prof)
 	builds := []struct {
 		kind string
 		argv []string
+		env  []string
 	}{
-		{"plain", []string{o.CC, "-O2", "-o", "plain", "prog.c"}},
-		{"retpoline", append(append([]string{o.CC, "-O2"}, retpoline...), "-o", "retpoline", "prog.c", "thunks.S")},
-		{"retpoline + optpoline", append(append([]string{o.Exe, "cc", o.CC, "-O2"}, retpoline...), "-o", "optpoline", "prog.c")},
+		{"plain", []string{o.CC, "-O2", "-o", "plain", "prog.c"}, nil},
+		{"retpoline", append(append([]string{o.CC, "-O2"}, retpoline...), "-o", "retpoline", "prog.c", "thunks.S"), nil},
+		{"retpoline + optpoline", append(append([]string{o.Exe, "cc", o.CC, "-O2"}, retpoline...), "-o", "optpoline", "prog.c"), nil},
+		// Learn once (a tenth of the work is plenty of samples), export,
+		// rebuild with the profile.
+		{"", []string{"./optpoline", strconv.Itoa(max(1, o.Scale/10))}, []string{"OPTPOLINE=profile=" + prof}},
+		{"", []string{o.Exe, "profile", "export", "-o", "prog.prof", prof}, nil},
+		{StaticKind, append(append([]string{o.Exe, "cc", "--optpoline-profile=prog.prof", o.CC, "-O2"}, retpoline...), "-o", "static", "prog.c"), nil},
 	}
 	res := &Result{}
 	for _, b := range builds {
-		progress(fmt.Sprintf("building %s: %s", b.kind, strings.Join(b.argv[1:], " ")))
+		what := "building " + b.kind
+		if b.kind == "" {
+			what = "profiling"
+		}
+		progress(fmt.Sprintf("%s: %s%s", what, strings.Join(b.env, " "), strings.Join(append([]string{filepath.Base(b.argv[0])}, b.argv[1:]...), " ")))
 		cmd := exec.Command(b.argv[0], b.argv[1:]...)
 		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("building %s: %v\n%s", b.kind, err, out)
+		cmd.Env = append(os.Environ(), b.env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v\n%s", what, err, out)
 		}
-		res.Kinds = append(res.Kinds, &Kind{Name: b.kind})
+		if b.kind == StaticKind && len(out) > 0 {
+			// Stale-profile warnings: the profile was taken from this very source.
+			return nil, fmt.Errorf("%s: %s", what, out)
+		}
+		if b.kind != "" {
+			res.Kinds = append(res.Kinds, &Kind{Name: b.kind})
+		}
 	}
-	bins := []string{"plain", "retpoline", "optpoline"}
+	bins := []string{"plain", "retpoline", "optpoline", "static"}
+	// The static build runs with the runtime off: nothing is patched.
+	envs := [][]string{nil, nil, nil, {"OPTPOLINE=off"}}
 	// In turn, A B C A B C …, so that drift in the machine's speed hits
 	// every build alike.
 	for r := 0; r < o.Runs; r++ {
 		for i, k := range res.Kinds {
 			progress(fmt.Sprintf("run %d/%d: %s", r+1, o.Runs, k.Name))
-			t, out, err := timeRun(filepath.Join(dir, bins[i]), o.Scale)
+			t, out, err := timeRun(filepath.Join(dir, bins[i]), o.Scale, envs[i])
 			if err != nil {
 				return nil, fmt.Errorf("running %s: %v", k.Name, err)
 			}
@@ -134,15 +164,17 @@ func Run(o Options) (*Result, error) {
 		}
 		k.Median = median(k.Times)
 	}
-	p, r, x := res.Kinds[0].Median, res.Kinds[1].Median, res.Kinds[2].Median
+	p, r, x, st := res.Kinds[0].Median, res.Kinds[1].Median, res.Kinds[2].Median, res.Kinds[3].Median
 	if r > p {
 		res.Recovered = float64(r-x) / float64(r-p)
+		res.RecoveredStatic = float64(r-st) / float64(r-p)
 	}
 	return res, nil
 }
 
-func timeRun(bin string, scale int) (time.Duration, string, error) {
+func timeRun(bin string, scale int, env []string) (time.Duration, string, error) {
 	cmd := exec.Command(bin, strconv.Itoa(scale))
+	cmd.Env = append(os.Environ(), env...)
 	var out strings.Builder
 	cmd.Stdout = &out
 	start := time.Now()
@@ -167,10 +199,13 @@ func median(ts []time.Duration) time.Duration {
 // Report writes the table of medians and ratios.
 func (r *Result) Report(w io.Writer, runs int) {
 	plain := r.Kinds[0].Median
-	fmt.Fprintf(w, "%-24s %10s %10s\n", fmt.Sprintf("build (median of %d)", runs), "time", "vs plain")
+	fmt.Fprintf(w, "%-40s %10s %10s\n", fmt.Sprintf("build (median of %d)", runs), "time", "vs plain")
 	for _, k := range r.Kinds {
-		fmt.Fprintf(w, "%-24s %9.3fs %9.2fx\n", k.Name, k.Median.Seconds(), float64(k.Median)/float64(plain))
+		fmt.Fprintf(w, "%-40s %9.3fs %9.2fx\n", k.Name, k.Median.Seconds(), float64(k.Median)/float64(plain))
 	}
 	fmt.Fprintf(w, "\noptpoline recovers %.0f%% of the retpoline overhead: (t_retpoline - t_optpoline) / (t_retpoline - t_plain)\n", 100*r.Recovered)
+	if len(r.Kinds) > 3 {
+		fmt.Fprintf(w, "from a profile, with no code patched at run time (OPTPOLINE=off): %.0f%%\n", 100*r.RecoveredStatic)
+	}
 	fmt.Fprintf(w, "every build printed: %s", r.Kinds[0].Checked)
 }

@@ -10,10 +10,11 @@ import (
 	"github.com/optpoline/optpoline/demo"
 )
 
-// TestRun builds the demo three ways with the real gcc and the optpoline
+// TestRun builds the demo four ways with the real gcc and the optpoline
 // binary, runs them, and checks the figures are consistent: every build
 // prints the same checksum, retpolines cost time, and optpoline gets
-// some of it back. The speed goals themselves live in make demo's output
+// some of it back, learned at run time and from a profile (the static
+// build patches nothing). The speed goals themselves live in make demo's output
 // and BENCHMARKS, not here.
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
@@ -27,19 +28,29 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Kinds) != 3 || len(lines) < 3+9 {
+	if len(res.Kinds) != 4 || len(lines) < 6+12 {
 		t.Fatalf("kinds %d, progress lines %d", len(res.Kinds), len(lines))
 	}
 	if !strings.HasPrefix(res.Kinds[0].Checked, "checksum ") {
 		t.Errorf("output %q", res.Kinds[0].Checked)
 	}
-	plain, ret, opt := res.Kinds[0].Median, res.Kinds[1].Median, res.Kinds[2].Median
-	t.Logf("plain %v, retpoline %v, optpoline %v, recovered %.0f%%", plain, ret, opt, 100*res.Recovered)
-	if ret <= plain || opt >= ret {
-		t.Errorf("plain %v, retpoline %v, optpoline %v: want retpoline slowest", plain, ret, opt)
+	plain, ret, opt, st := res.Kinds[0].Median, res.Kinds[1].Median, res.Kinds[2].Median, res.Kinds[3].Median
+	t.Logf("plain %v, retpoline %v, optpoline %v, static %v, recovered %.0f%%, static %.0f%%", plain, ret, opt, st, 100*res.Recovered, 100*res.RecoveredStatic)
+	if ret <= plain || opt >= ret || st >= ret || res.RecoveredStatic <= 0 {
+		t.Errorf("plain %v, retpoline %v, optpoline %v, static %v: want retpoline slowest", plain, ret, opt, st)
+	}
+	if res.Kinds[3].Name != demo.StaticKind || res.Kinds[3].Checked != res.Kinds[0].Checked {
+		t.Errorf("%s printed %q, plain %q", res.Kinds[3].Name, res.Kinds[3].Checked, res.Kinds[0].Checked)
+	}
+	// The static build's three sites are STATIC: nothing to patch.
+	cmd := exec.Command(filepath.Join(dir, "b", "static"), "100")
+	cmd.Env = append(os.Environ(), "OPTPOLINE=stats")
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "3 sites") ||
+		!strings.Contains(string(out), "3 static, 0 batches (0 pwrite, 0 mprotect runs") {
+		t.Errorf("static, OPTPOLINE=stats: %v\n%s", err, out)
 	}
 	// The optpoline build carries sites and the runtime promoted them.
-	cmd := exec.Command(filepath.Join(dir, "b", "optpoline"), "100")
+	cmd = exec.Command(filepath.Join(dir, "b", "optpoline"), "100")
 	cmd.Env = append(os.Environ(), "OPTPOLINE=stats")
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "3 sites") || !strings.Contains(string(out), "3 promoted") {

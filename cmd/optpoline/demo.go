@@ -8,7 +8,7 @@ import (
 )
 
 func runDemo(e *env, args []string) int {
-	fs := newFlagSet("demo", "", "Build a bundled interpreter-like C program with gcc three ways (plain, with\nretpolines, with retpolines + optpoline), run each several times in turn and\nprint the median times and how much of the retpoline overhead optpoline recovers.")
+	fs := newFlagSet("demo", "", "Build a bundled interpreter-like C program with gcc four ways (plain, with\nretpolines, with retpolines + optpoline, and with retpolines + optpoline\npromoted statically from a profile of one run), run each several times in\nturn and print the median times and how much of the retpoline overhead\noptpoline recovers.")
 	keep := fs.String("keep", "", "build in `DIR` and leave the builds there")
 	runs := fs.Int("runs", 5, "runs of each build")
 	scale := fs.Int("scale", 300, "the program's work scale")
@@ -42,7 +42,7 @@ func runDemo(e *env, args []string) int {
 	}
 	res.Report(e.stdout, *runs)
 	if *keep != "" {
-		fmt.Fprintf(e.stdout, "builds kept in %s (plain, retpoline, optpoline; run one with OPTPOLINE=stats)\n", *keep)
+		fmt.Fprintf(e.stdout, "builds kept in %s (plain, retpoline, optpoline, static, prog.prof; run one with OPTPOLINE=stats)\n", *keep)
 	}
 	return 0
 }
