@@ -19,6 +19,9 @@ type Report struct {
 	Unnamed      uint64 // calls to targets no function symbol starts at
 	NoModule     int    // sites or targets in no module
 	TargetsNamed int
+	// Patched counts sites whose dump marks targets the promoter patched
+	// in (OPTPOLINE=learn,profile=DIR): their counts stop at promotion.
+	Patched int
 }
 
 // image is one module's ELF file: its function symbols and site table.
@@ -87,7 +90,9 @@ func Export(dumps []*Dump) (*Profile, *Report, error) {
 			f := &Func{FuncKey: FuncKey{File: st.file, Name: fn.name}, Local: fn.local,
 				Sites: im.count[fn.name+"\x00"+st.file], Site: map[int]*Site{}}
 			s := &Site{ID: int(st.id), Calls: ds.Calls}
+			patched := false
 			for _, t := range ds.Targets {
+				patched = patched || t.Where != ""
 				switch {
 				case t.Module < 0:
 					rep.NoModule++
@@ -107,6 +112,9 @@ func Export(dumps []*Dump) (*Profile, *Report, error) {
 				}
 				s.Targets = append(s.Targets, tg)
 				rep.TargetsNamed++
+			}
+			if patched {
+				rep.Patched++
 			}
 			f.Site[s.ID] = s
 			if err := p.add(f); err != nil {

@@ -63,6 +63,9 @@ func runProfile(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "optpoline profile: %d sites; left out: %d calls to targets in other modules, %d to addresses no function symbol starts at\n",
 			rep.Sites, rep.OtherModule, rep.Unnamed)
 	}
+	if rep.Patched > 0 {
+		fmt.Fprintf(e.stderr, "optpoline profile: %d sites were patched while profiling (OPTPOLINE=learn,profile=…): their promoted targets stopped reaching the stub and are under-counted; OPTPOLINE=profile=DIR alone samples without patching\n", rep.Patched)
+	}
 	if err := writeOutput(e, *out, p.Write); err != nil {
 		fmt.Fprintf(e.stderr, "optpoline profile: %v\n", err)
 		return 1
