@@ -101,6 +101,7 @@ struct optpoline_stats {
 	uint64_t pwrites;    /* rel32s written through /proc/self/mem */
 	uint64_t mprotects;  /* page runs written through mprotect */
 	uint64_t statics;    /* sites promoted from a profile (never patched) */
+	uint64_t learned;    /* calls that reached a learning stub while learning was on */
 };
 
 /* Process-global entry points (default visibility: the first definition

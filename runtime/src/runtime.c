@@ -481,6 +481,7 @@ static void drain(void)
 		/* Stride for the next period: at most half a ring of samples at
 		 * this period's miss rate. */
 		uint32_t misses = h - r->last_head, stride = 1;
+		rt.st.learned += misses;
 		while (stride < (1u << 20) && misses / stride > RING_N / 2)
 			stride <<= 1;
 		/* A profile alone takes every miss and keeps the latest half
@@ -822,9 +823,10 @@ static void print_lines(const struct optpoline_stats *st, const struct line *l, 
 	fprintf(stderr,
 		"optpoline: %" PRIu64 " sites, %" PRIu64 " samples, %" PRIu64 " promoted, %" PRIu64
 		" outlined, %" PRIu64 " far, %" PRIu64 " undecodable, %" PRIu64 " static, %" PRIu64
-		" batches (%" PRIu64 " pwrite, %" PRIu64 " mprotect runs, %" PRIu64 " sync_core)\n",
+		" batches (%" PRIu64 " pwrite, %" PRIu64 " mprotect runs, %" PRIu64 " sync_core), %" PRIu64
+		" calls through a learning stub\n",
 		st->sites, st->samples, st->promoted, st->outlined, st->far, st->rejected, st->statics,
-		st->batches, st->pwrites, st->mprotects, st->syncs);
+		st->batches, st->pwrites, st->mprotects, st->syncs, st->learned);
 	for (size_t i = 0; i < n; i++, l++) {
 		fprintf(stderr, "optpoline: site %s (%s #%u, %%%s%s): misses %" PRIu64 ", far %" PRIu64 ", promoted %s",
 			sym(l->at, a, sizeof a), l->file, l->id, regs[l->reg & 15],
