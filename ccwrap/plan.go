@@ -68,6 +68,11 @@ type Planner struct {
 	// -ffreestanding or in kernel mode); nil leaves markup self-contained
 	// and links untouched.
 	RuntimeObject func(compiler string) (string, error)
+	// IncludeDir, when set, returns the directory of <optpoline/…>
+	// headers (IncludeCache): commands that preprocess C or C++ get it
+	// with -idirafter, also those that pass through (-E, -M, -S…). An
+	// error leaves the command without it.
+	IncludeDir func() (string, error)
 }
 
 // promotable is the languages whose objects the wrapper promotes.
@@ -95,6 +100,11 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 	}
 	if p.Options.Off {
 		return pass(Prefix+"off", "")
+	}
+	if p.IncludeDir != nil && c.preprocesses() {
+		if dir, err := p.IncludeDir(); err == nil {
+			c.addInclude(dir)
+		}
 	}
 	var sources, inputs int
 	compileOnly, verbose, lto, output := false, false, false, 0

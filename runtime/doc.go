@@ -12,13 +12,21 @@
 //   - ring.c: per-thread sample rings (build with -mgeneral-regs-only).
 //   - runtime.c: registration, the promoter and the patch protocol.
 //   - profile.c: profile dumps (OPTPOLINE=profile=DIR).
+//   - include/optpoline/: the headers programs include (static_call.h,
+//     see [Include]), static_call.c (static calls' implementation, also
+//     compiled by users who do not link through optpoline cc) and
+//     textpoke.h (the code-writing primitives runtime.c and static_call.c
+//     share).
 package optruntime
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
 // Sources are the runtime's source files.
 //
-//go:embed src/*.h src/*.S src/*.c
+//go:embed src/*.h src/*.S src/*.c src/include
 var Sources embed.FS
 
 // Objects lists the sources to compile, with the extra flags each needs.
@@ -31,6 +39,18 @@ var Objects = []struct {
 	{"src/ring.c", []string{"-mgeneral-regs-only"}},
 	{"src/runtime.c", nil},
 	{"src/profile.c", nil},
+	{"src/include/optpoline/static_call.c", []string{"-DOPTPOLINE_STATIC_CALL_MODULE"}},
+}
+
+// Include is the include directory that "optpoline cc" puts on the
+// include path and "optpoline print-include-dir" extracts: #include
+// <optpoline/static_call.h>.
+func Include() fs.FS {
+	sub, err := fs.Sub(Sources, "src/include")
+	if err != nil {
+		panic(err) // the embedded tree always has it
+	}
+	return sub
 }
 
 // CFlags are the flags every runtime object is built with.

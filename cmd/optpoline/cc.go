@@ -67,6 +67,8 @@ func runCC(e *env, args []string) int {
 		TempDir: func() (string, error) { return os.MkdirTemp("", "optpoline-cc-") },
 		Unique:  strconv.Itoa(os.Getpid()),
 		Special: ccwrap.SpecialFile,
+		// <optpoline/static_call.h>, extracted once into the cache.
+		IncludeDir: func() (string, error) { return ccwrap.IncludeCache(runtimeCacheDir()) },
 	}
 	if !opts.NoRuntime {
 		// The runtime is built once per compiler into the user's cache

@@ -6,6 +6,7 @@
 //	optpoline cc [--optpoline-flags…] COMPILER ARGS…
 //	optpoline profile show|export|merge [-o OUT] FILE|DIR…
 //	optpoline demo
+//	optpoline print-include-dir
 //
 // Run "optpoline COMMAND --help" for a command's flags.
 package main
@@ -40,6 +41,7 @@ func init() {
 		{"cc", "drop-in compiler wrapper: compile, mark up, assemble", runCC},
 		{"profile", "read, merge and export run-time profiles", runProfile},
 		{"demo", "build a bundled program several ways and show the gain", runDemo},
+		{"print-include-dir", "print the directory of <optpoline/static_call.h>", runPrintIncludeDir},
 		{"version", "print the version", runVersion},
 		{"help", "show help for a command", runHelp},
 	}
@@ -74,7 +76,7 @@ func run(e *env, args []string) int {
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "optpoline %s: direct-call speed for indirect calls, at the assembly level\n\nUsage: optpoline COMMAND [flags] [args]\n\nCommands:\n", version.Version)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-17s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun \"optpoline COMMAND --help\" for a command's flags.\n")
 }

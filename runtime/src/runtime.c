@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "include/optpoline/textpoke.h"
 #include "internal.h"
 
 #define NT 16 /* targets counted per site */
@@ -71,11 +72,6 @@ struct key {
 	struct site *s;
 };
 
-struct write {
-	uintptr_t addr; /* a 4-aligned rel32 */
-	int32_t val;
-};
-
 struct publish {
 	uint64_t *slot;
 	uintptr_t target;
@@ -95,14 +91,13 @@ static struct {
 	struct key *keys;
 	size_t nkeys;
 	struct optpoline_ring *rings; /* lock-free list (ring.c) */
-	int memfd;
-	int sync_core; /* membarrier command to use, 0 for none */
+	struct optpoline_poker pk; /* textpoke.h */
 	pthread_t thread;
 	int running, stop;
 	int32_t fork_tid;
 	unsigned round;
 	struct optpoline_stats st;
-} rt = {.once = PTHREAD_ONCE_INIT, .mu = PTHREAD_MUTEX_INITIALIZER, .memfd = -1};
+} rt = {.once = PTHREAD_ONCE_INIT, .mu = PTHREAD_MUTEX_INITIALIZER, .pk.memfd = -1};
 
 static unsigned envnum(const char *name, unsigned def)
 {
@@ -114,19 +109,9 @@ static unsigned envnum(const char *name, unsigned def)
 	return *end ? def : (unsigned)n;
 }
 
-static long membarrier(int cmd)
-{
-	return syscall(SYS_membarrier, cmd, 0, 0);
-}
-
 static void setup_patching(void)
 {
-	rt.memfd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-	rt.sync_core = 0;
-	if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE) == 0)
-		rt.sync_core = MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE;
-	else if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0)
-		rt.sync_core = MEMBARRIER_CMD_PRIVATE_EXPEDITED;
+	optpoline_poke_setup(&rt.pk);
 }
 
 static void *promoter(void *);
@@ -530,51 +515,21 @@ static int reach(uintptr_t end, uintptr_t target, int32_t *rel)
 	return 1;
 }
 
-static int write_cmp(const void *a, const void *b)
+/* Writes every rel32: /proc/self/mem first (no thread runs this code
+ * while it changes: the slots still hold the sentinel), else mprotect per
+ * run of pages (textpoke.h). */
+static void write_code(struct optpoline_poke *w, size_t n)
 {
-	uintptr_t x = ((const struct write *)a)->addr, y = ((const struct write *)b)->addr;
-	return x < y ? -1 : x > y;
-}
-
-/* Writes every rel32: /proc/self/mem, or RWX + aligned stores + RX per
- * run of pages (code pages are restored to r-x). */
-static void write_code(struct write *w, size_t n)
-{
-	size_t i = 0;
-	if (rt.memfd >= 0 && !rt.force_mprotect) {
-		for (; i < n; i++) {
-			if (pwrite(rt.memfd, &w[i].val, 4, (off_t)w[i].addr) != 4)
-				break;
-			rt.st.pwrites++;
-		}
-		if (i < n) {
-			close(rt.memfd); /* refused (proc_mem.force_override…): stop trying */
-			rt.memfd = -1;
-		}
-	}
-	if (i == n)
-		return;
-	qsort(w + i, n - i, sizeof *w, write_cmp);
-	long pg = sysconf(_SC_PAGESIZE);
-	while (i < n) {
-		uintptr_t lo = w[i].addr & -(uintptr_t)pg, hi = lo + pg;
-		size_t j = i;
-		while (j < n && w[j].addr < hi + pg) {
-			hi = (w[j].addr & -(uintptr_t)pg) + pg;
-			j++;
-		}
-		if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE | PROT_EXEC) == 0) {
-			for (; i < j; i++)
-				__atomic_store_n((int32_t *)w[i].addr, w[i].val, __ATOMIC_RELAXED);
-			mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC);
-			rt.st.mprotects++;
-		}
-		i = j; /* on failure the slots must stay unpublished: see round() */
-	}
+	if (rt.force_mprotect)
+		optpoline_poke_mprotect(&rt.pk, w, 0, n);
+	else
+		optpoline_poke_text(&rt.pk, w, n, 0);
+	rt.st.pwrites = rt.pk.pwrites;
+	rt.st.mprotects = rt.pk.mprotects;
 }
 
 /* Checks that a rel32 holds val (after write_code). */
-static int written(const struct write *w)
+static int written(const struct optpoline_poke *w)
 {
 	return __atomic_load_n((const int32_t *)w->addr, __ATOMIC_RELAXED) == w->val;
 }
@@ -586,7 +541,7 @@ static int round_locked(void)
 	if (rt.sample_only)
 		return 0;
 	size_t cap = 64, nw = 0;
-	struct write *w = malloc(cap * sizeof *w);
+	struct optpoline_poke *w = malloc(cap * sizeof *w);
 	struct publish *pub = malloc(cap * sizeof *pub);
 	if (!w || !pub) {
 		free(w);
@@ -623,7 +578,7 @@ static int round_locked(void)
 				}
 				if (nw == cap) {
 					cap *= 2;
-					struct write *w2 = realloc(w, cap * sizeof *w);
+					struct optpoline_poke *w2 = realloc(w, cap * sizeof *w);
 					struct publish *p2 = w2 ? realloc(pub, cap * sizeof *pub) : NULL;
 					if (w2)
 						w = w2;
@@ -631,7 +586,7 @@ static int round_locked(void)
 						goto patch;
 					pub = p2;
 				}
-				w[nw] = (struct write){rel32, v};
+				w[nw] = (struct optpoline_poke){rel32, v};
 				pub[nw++] = (struct publish){slot, best->target};
 				best->state = T_PROMOTED;
 				if (inl)
@@ -650,7 +605,7 @@ static int round_locked(void)
 patch:
 	if (nw) {
 		write_code(w, nw);
-		if (rt.sync_core && membarrier(rt.sync_core) == 0)
+		if (optpoline_poke_sync(&rt.pk) == 0)
 			rt.st.syncs++;
 		rt.st.batches++;
 	}
@@ -760,8 +715,8 @@ static void fork_child(void)
 		}
 	for (struct optpoline_ring *r = rt.rings; r; r = r->next)
 		r->tid = r->tid == rt.fork_tid ? tid : 0;
-	if (rt.memfd >= 0)
-		close(rt.memfd);
+	if (rt.pk.memfd >= 0)
+		close(rt.pk.memfd);
 	int running = rt.running;
 	rt.running = 0;
 	pthread_mutex_unlock(&rt.mu);
