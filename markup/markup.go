@@ -7,10 +7,12 @@ import (
 	"github.com/optpoline/optpoline/parser"
 	"github.com/optpoline/optpoline/passes"
 	"github.com/optpoline/optpoline/passes/callmarkup"
+	"github.com/optpoline/optpoline/passes/staticcall"
 )
 
 // Pipeline is the list of passes "optpoline markup" runs, in order.
-var Pipeline = []*passes.Pass{callmarkup.Pass}
+// staticcall reads the piece's section state before callmarkup advances it.
+var Pipeline = []*passes.Pass{staticcall.Pass, callmarkup.Pass}
 
 // File parses src, runs the pipeline and writes the rewritten file to w.
 // Nothing is written when src has errors. A file with nothing to promote

@@ -1,12 +1,20 @@
 package optruntime_test
 
 import (
+	"bytes"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/optpoline/optpoline/markup"
+	"github.com/optpoline/optpoline/parser"
+	"github.com/optpoline/optpoline/passes"
+	"github.com/optpoline/optpoline/passes/staticcall"
 )
 
 // Static calls (optpoline/static_call.h): the out-of-line mode, built with
@@ -133,6 +141,125 @@ func TestStaticCallSignature(t *testing.T) {
 			}
 			if !regexp.MustCompile(cc.want).Match(out) {
 				t.Errorf("error output lacks %s:\n%s", cc.want, out)
+			}
+		})
+	}
+}
+
+// Inline mode: the markup pipeline (with the staticcall pass) over the
+// compiler's assembly, linked with the runtime (which holds static_call.c).
+
+var scBranchRe = regexp.MustCompile(`^\s+(?:callq?|jmpq?|j[a-z]+)\s+__SCT__\w+(?:@PLT)?\s*(?:#.*)?$`)
+
+// scBranches counts the calls and jumps to trampolines in compiler output,
+// outside inline asm.
+func scBranches(asm string) int {
+	n, app := 0, false
+	for _, l := range strings.Split(asm, "\n") {
+		switch t := strings.TrimSpace(l); {
+		case t == "#APP":
+			app = true
+		case t == "#NO_APP":
+			app = false
+		case !app && scBranchRe.MatchString(l):
+			n++
+		}
+	}
+	return n
+}
+
+// scInline builds testdata/NAME.c in inline mode with cc into dir/OUT;
+// cflags go to the compile and the link, extra to the link only. It checks that the pass
+// recorded every branch to a trampoline of the compiler's output and that
+// the linked table has as many entries, and returns that number.
+func scInline(t *testing.T, cc, dir, name, out string, objs, cflags []string, extra ...string) (string, int) {
+	t.Helper()
+	inc, _ := filepath.Abs("src/include")
+	src, _ := filepath.Abs(filepath.Join("testdata", name+".c"))
+	asm := filepath.Join(dir, out+".s")
+	run(t, "", cc, append(append(append([]string{}, scFlags...), cflags...), "-I", inc, "-S", "-o", asm, src)...)
+	text, err := os.ReadFile(asm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := scBranches(string(text))
+	f, err := parser.ParseChecked(asm, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &passes.Unit{File: f, Rewriter: parser.NewRewriter(f), Config: passes.Config{Outline: 4, Runtime: true}}
+	if err := passes.Run(markup.Pipeline, u); err != nil {
+		t.Fatal(err)
+	}
+	res := u.Results[staticcall.Pass].(*staticcall.Result)
+	if len(res.Sites) != want || len(res.Skipped) != 0 {
+		t.Errorf("%s: %d sites recorded, %v skipped; the compiler wrote %d branches to trampolines", name, len(res.Sites), res.Skipped, want)
+	}
+	var b bytes.Buffer
+	if _, err := u.Rewriter.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	marked := filepath.Join(dir, out+".opt.s")
+	if err := os.WriteFile(marked, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prog := filepath.Join(dir, out)
+	args := append(append(append([]string{"-O2", "-pthread"}, cflags...), "-o", prog, marked), objs...)
+	run(t, "", cc, append(args, extra...)...)
+	if n := scTableEntries(t, prog); n != want {
+		t.Errorf("%s: %d static_call_sites entries, want %d", prog, n, want)
+	}
+	return prog, want
+}
+
+// scTableEntries is the number of static_call_sites entries in a binary.
+func scTableEntries(t *testing.T, bin string) int {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^\s*\d+\s+static_call_sites\s+([0-9a-f]+)`).FindStringSubmatch(run(t, "", "objdump", "-h", bin))
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.ParseUint(m[1], 16, 64)
+	return int(n / 8)
+}
+
+func TestStaticCallInline(t *testing.T) {
+	for _, cc := range []string{"gcc", "clang"} {
+		t.Run(cc, func(t *testing.T) {
+			dir := t.TempDir()
+			objs := buildRuntime(t, cc, dir)
+			prog, n := scInline(t, cc, dir, "sc_stress", "stress", objs, nil, scFarLib(t, cc, dir)...)
+			if n < 2 {
+				t.Errorf("sc_stress: %d sites, want the call and the tail jmp at least", n)
+			}
+			checkStress(t, prog)
+
+			// Every site goes straight to the target: none, return 0 and
+			// functions, calls and tail jumps; -fPIC and non-PIE too.
+			for _, flags := range [][]string{nil, {"-fPIC"}, {"-fno-pic"}} {
+				var link []string
+				if len(flags) > 0 && flags[0] == "-fno-pic" {
+					link = []string{"-no-pie"}
+				}
+				sem, n := scInline(t, cc, dir, "sc_semantics", "sem"+strings.Join(flags, ""), objs, append([]string{"-DSC_INLINE"}, flags...), link...)
+				want := scSemantics + fmt.Sprintf("inline: %d sites, %d direct, %d registered\n", n, n, n)
+				if out := run(t, "", sem); out != want {
+					t.Errorf("%v: semantics:\n%s\nwant\n%s", flags, out, want)
+				}
+			}
+
+			// dlopen/dlclose, twice: the plugin's sites of the
+			// executable's op are registered while it is loaded and
+			// forgotten after (the update after dlclose succeeds).
+			plugin, np := scInline(t, cc, dir, "sc_plugin", "libplugin.so", objs, []string{"-fPIC"}, "-shared")
+			if np != 2 {
+				t.Errorf("sc_plugin: %d sites, want 2", np)
+			}
+			dlmain, _ := scInline(t, cc, dir, "sc_dlmain", "dlmain", objs, nil, "-rdynamic", "-ldl")
+			want := "round 0: 12 13 103 op sites +1 pop sites 1\nafter dlclose: op sites +0 update 0 call 2\n" +
+				"round 1: 12 13 103 op sites +1 pop sites 1\nafter dlclose: op sites +0 update 0 call 2\n"
+			if out := run(t, "", dlmain, plugin); out != want {
+				t.Errorf("dlopen:\n%s\nwant\n%s", out, want)
 			}
 		})
 	}

@@ -18,6 +18,28 @@ __attribute__((noinline)) int op_tail(int x) { return static_call(op)(x); }
 __attribute__((noinline)) long calc_tail(int x, int y) { return static_call(calc)(x, y); }
 __attribute__((noinline)) void hook_call(int x) { static_call_cond(hook)(x); }
 
+#ifdef SC_INLINE
+/* Inline mode: every site of the table branches to its key's current
+ * target (the trampoline's ret or xor-ret stub for none or return 0), not
+ * to the trampoline. */
+extern const struct static_call_site __start_static_call_sites[], __stop_static_call_sites[];
+
+static void check_sites(void)
+{
+	int n = 0, direct = 0;
+	for (const struct static_call_site *e = __start_static_call_sites; e < __stop_static_call_sites; e++, n++) {
+		const char *rel32 = (const char *)&e->addr + e->addr;
+		struct static_call_key *key = *(struct static_call_key **)((const char *)&e->key + e->key);
+		const char *dest = rel32 + 4 + *(const int32_t *)rel32, *t = key->tramp;
+		void *f = key->func;
+		direct += f == NULL ? dest == t + 5 : f == (void *)__static_call_return0 ? dest == t + 6 : dest == (const char *)f;
+	}
+	printf("inline: %d sites, %d direct, %d registered\n", n, direct,
+	       optpoline_static_call_nsites(&STATIC_CALL_KEY(hook)) + optpoline_static_call_nsites(&STATIC_CALL_KEY(calc)) +
+		       optpoline_static_call_nsites(&STATIC_CALL_KEY(op)));
+}
+#endif
+
 int main(void)
 {
 	/* NULL: nothing is called; query says NULL. */
@@ -44,5 +66,8 @@ int main(void)
 	printf("op: %d %d\n", static_call(op)(10), op_tail(10));
 	static_call_update(op, add2);
 	printf("op: %d %d query %d\n", static_call(op)(10), op_tail(10), static_call_query(op) == add2);
+#ifdef SC_INLINE
+	check_sites();
+#endif
 	return 0;
 }

@@ -178,6 +178,16 @@ out:
 	return err;
 }
 
+SC_API int optpoline_static_call_nsites(struct static_call_key *key)
+{
+	int n = 0;
+	pthread_mutex_lock(&optpoline_sc.mu);
+	for (struct optpoline_sc_node *s = key->sites; s; s = s->next)
+		n++;
+	pthread_mutex_unlock(&optpoline_sc.mu);
+	return n;
+}
+
 /* A site's rel32 follows a call (e8), jmp (e9) or jcc (0f 8x). */
 static int optpoline_sc_site_ok(uintptr_t rel32)
 {

@@ -70,6 +70,8 @@ struct static_call_site {
 int optpoline_static_call_update(struct static_call_key *key, void *func);
 /* The target that returns 0 (DEFINE_STATIC_CALL_RET0). */
 long optpoline_static_call_return0(void);
+/* The number of inline sites registered for key (a test's view). */
+int optpoline_static_call_nsites(struct static_call_key *key);
 /* Registers and forgets a module's static_call_sites table (the runtime's
  * constructor and destructor call them; idempotent). */
 int optpoline_static_call_register(const struct static_call_site *start, const struct static_call_site *stop);
@@ -101,24 +103,28 @@ void optpoline_static_call_unregister(const struct static_call_site *start, cons
  *   +5  c3             ret
  *   +6  31 c0 c3       xor %eax,%eax; ret
  *   +9  ff 25 disp32   jmp *far(%rip)
- * It is written from an asm statement in an unused function, so that the
- * compiler prints the target's (C++-mangled, renamed static) symbol. */
+ * It is written from an asm statement in a naked function that nothing
+ * calls, so that the compiler prints the target's (C++-mangled, renamed
+ * static) symbol; the symbol is a .set alias of a local label, so that
+ * validators see neither a function that ends at the trampoline nor a
+ * return after it. */
 #define __OPTPOLINE_SC_TRAMP(name, jmp, ...)                                                     \
 	static void *__SCF__##name __asm__("__SCF__" #name) __attribute__((used));              \
-	__attribute__((used)) static void __SCD__##name(void)                                    \
+	__attribute__((used, naked)) static void __SCD__##name(void)                             \
 	{                                                                                        \
 		__asm__ volatile(".pushsection .static_call.text, \"ax\", @progbits\n\t"             \
 				 ".balign 16, 0xcc\n\t"                                              \
-				 ".byte 0xcc, 0xcc, 0xcc\n\t"                                        \
-				 ".globl __SCT__" #name "\n\t"                                       \
-				 ".type __SCT__" #name ", @function\n"                               \
-				 "__SCT__" #name ":\n\t" jmp "\n\t"                                  \
+				 ".byte 0xcc, 0xcc, 0xcc\n"                                          \
+				 ".L__SCT__" #name ":\n\t" jmp "\n\t"                               \
 				 "ret\n\t"                                                           \
 				 "xorl %%eax, %%eax\n\t"                                             \
 				 "ret\n\t"                                                           \
 				 "jmp *__SCF__" #name "(%%rip)\n\t"                                 \
-				 ".size __SCT__" #name ", . - __SCT__" #name "\n\t"                  \
-				 ".popsection" ::__VA_ARGS__);                                       \
+				 ".popsection\n\t"                                                   \
+				 ".globl __SCT__" #name "\n\t"                                       \
+				 ".type __SCT__" #name ", @function\n\t"                             \
+				 ".set __SCT__" #name ", .L__SCT__" #name "\n\t"                     \
+				 ".size __SCT__" #name ", 15" ::__VA_ARGS__);                          \
 	}
 
 #define __OPTPOLINE_SC_KEY(name, func)                                                           \
