@@ -43,6 +43,8 @@ bench: deps build
 	OPTPOLINE_BENCH_JSON=$(CURDIR)/bench-results/calls.json $(GO) test -run '^$$' -bench Calls -benchtime 1x ./runtime/
 	scripts/bench-sqlite.sh
 	scripts/bench-build.sh
+	OPTPOLINE_BENCH_STATICCALL_JSON=$(CURDIR)/bench-results/staticcall.json \
+		$(GO) test -run '^$$' -bench StaticCall -benchtime 1x ./runtime/
 	$(GO) run ./internal/benchreport
 
 # Build zlib and Lua 5.4 from their Debian source packages through

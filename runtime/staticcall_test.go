@@ -2,6 +2,7 @@ package optruntime_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -262,5 +263,98 @@ func TestStaticCallInline(t *testing.T) {
 				t.Errorf("dlopen:\n%s\nwant\n%s", out, want)
 			}
 		})
+	}
+}
+
+// scCosts builds testdata/sc_bench.c (gcc, retpolines, ref_* left alone by
+// the markup) and returns its ns/call per kind.
+func scCosts(t testing.TB) (map[string]float64, string) {
+	dir, err := os.MkdirTemp("", "scbench-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	objs := buildRuntime(t, "gcc", dir)
+	inc, _ := filepath.Abs("src/include")
+	asm := filepath.Join(dir, "sc_bench.s")
+	run(t, "", "gcc", append(append([]string{"-O2", "-Wall", "-Werror", "-I", inc, "-S", "-o", asm}, gccThunk...), "testdata/sc_bench.c")...)
+	text, err := os.ReadFile(asm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseChecked(asm, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &passes.Unit{File: f, Rewriter: parser.NewRewriter(f),
+		Config: passes.Config{Outline: 4, Runtime: true, SkipFunctions: []string{"ref_*"}}}
+	if err := passes.Run(markup.Pipeline, u); err != nil {
+		t.Fatal(err)
+	}
+	if res := u.Results[staticcall.Pass].(*staticcall.Result); len(res.Sites) != 1 {
+		t.Fatalf("sc_bench: %d inline sites, want 1 (site_static)", len(res.Sites))
+	}
+	var b bytes.Buffer
+	if _, err := u.Rewriter.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	marked := filepath.Join(dir, "sc_bench.opt.s")
+	if err := os.WriteFile(marked, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prog := filepath.Join(dir, "sc_bench")
+	run(t, "", "gcc", append([]string{"-O2", "-pthread", "-rdynamic", "-o", prog, marked}, objs...)...)
+	out := runEnv(t, "", []string{"OPTPOLINE=off"}, prog)
+	v := map[string]float64{}
+	fs := strings.Fields(out)
+	for i := 0; i+1 < len(fs); i += 2 {
+		v[fs[i]], _ = strconv.ParseFloat(fs[i+1], 64)
+	}
+	if len(v) != 5 {
+		t.Fatalf("sc_bench: %q", out)
+	}
+	return v, out
+}
+
+// TestStaticCallBench checks that the benchmark builds and runs and that a
+// static call, either way, beats a retpoline; the figures are
+// BenchmarkStaticCall's.
+func TestStaticCallBench(t *testing.T) {
+	v, out := scCosts(t)
+	t.Logf("ns/call: %s", out)
+	if v["static_inline"] >= v["retpoline"] || v["static_ool"] >= v["retpoline"] {
+		t.Errorf("a static call is not faster than a retpoline: %s", out)
+	}
+}
+
+// BenchmarkStaticCall reports ns/call of a direct call, a function
+// pointer, a retpolined one and a static call out of line and inline (one
+// process, side by side) and the static calls' ratios to the direct call;
+// with OPTPOLINE_BENCH_STATICCALL_JSON=FILE it writes them there (make
+// bench: bench-results/staticcall.json). Goals: inline ≤ 1.05 × direct,
+// out of line ≤ 1.25 × direct.
+func BenchmarkStaticCall(b *testing.B) {
+	var v map[string]float64
+	for range b.N {
+		v, _ = scCosts(b)
+	}
+	type row struct {
+		Kind     string  `json:"kind"`
+		NsCall   float64 `json:"ns_per_call"`
+		VsDirect float64 `json:"vs_direct"`
+	}
+	var rows []row
+	for _, k := range []string{"direct", "indirect", "retpoline", "static_ool", "static_inline"} {
+		b.ReportMetric(v[k], "ns/"+k)
+		rows = append(rows, row{k, v[k], v[k] / v["direct"]})
+	}
+	b.ReportMetric(v["static_inline"]/v["direct"], "inline/direct")
+	b.ReportMetric(v["static_ool"]/v["direct"], "ool/direct")
+	if path := os.Getenv("OPTPOLINE_BENCH_STATICCALL_JSON"); path != "" {
+		data, _ := json.MarshalIndent(map[string]any{"bench": "staticcall", "unit": "ns/call",
+			"goal_inline_vs_direct": 1.05, "goal_ool_vs_direct": 1.25, "rows": rows}, "", "  ")
+		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -11,13 +11,15 @@
 // The alignment costs one executed nop before the branch (".balign 4"
 // fills with a nop of 0 to 3 bytes, then a 3-byte nop for call and jmp, a
 // 2-byte one for jcc). Only with a runtime (the wrapper links it), in user
-// mode; branches in inline asm, outside functions, outside code sections
-// or after a prefix line are left to the trampoline.
+// mode; branches in inline asm, outside functions, outside code sections,
+// after a prefix line, or in sections and functions the configuration
+// skips are left to the trampoline.
 package staticcall
 
 import (
 	"fmt"
 	"maps"
+	"path"
 	"strings"
 
 	"github.com/optpoline/optpoline/analysis"
@@ -129,6 +131,10 @@ func Run(u *passes.Unit) (*Result, error) {
 			skip("outside any function")
 		case sec != "" && sec != ".text" && !strings.HasPrefix(sec, ".text."):
 			skip("not in a code section")
+		case matchAny(sec, u.Config.SkipSections):
+			skip("section " + sec + " is skipped")
+		case matchAny(unquote(fns[fi].Name), u.Config.SkipFunctions):
+			skip("function is skipped")
 		case f.Prefixes(i) != "" || prefixLine(f, i):
 			skip("prefixed branch")
 		default:
@@ -178,6 +184,22 @@ func prefixLine(f *parser.File, i int) bool {
 		return false
 	}
 	return false
+}
+
+func matchAny(name string, globs []string) bool {
+	for _, g := range globs {
+		if ok, _ := path.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
 }
 
 // code64 reports whether f stays 64-bit code (no .code16/.code32).
