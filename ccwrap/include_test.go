@@ -27,6 +27,9 @@ func TestIncludeDir(t *testing.T) {
 		{"gcc -c x.i", false},
 		{"gcc -c x.s", false},
 		{"gcc --version", false},
+		{"gcc -nostdinc -c x.c", false},
+		{"gcc -mcmodel=kernel -c x.c", false},
+		{"gcc -ffreestanding -c x.c", false},
 	} {
 		c, err := Parse(strings.Fields(tt.line), readFile)
 		if err != nil {

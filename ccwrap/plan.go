@@ -70,8 +70,9 @@ type Planner struct {
 	RuntimeObject func(compiler string) (string, error)
 	// IncludeDir, when set, returns the directory of <optpoline/…>
 	// headers (IncludeCache): commands that preprocess C or C++ get it
-	// with -idirafter, also those that pass through (-E, -M, -S…). An
-	// error leaves the command without it.
+	// with -idirafter, also those that pass through (-E, -M, -S…); not
+	// kernel or freestanding ones (user-space headers). An error leaves
+	// the command without it.
 	IncludeDir func() (string, error)
 }
 
@@ -101,7 +102,8 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 	if p.Options.Off {
 		return pass(Prefix+"off", "")
 	}
-	if p.IncludeDir != nil && c.preprocesses() {
+	if p.IncludeDir != nil && c.preprocesses() && p.Options.Mode == passes.User &&
+		!c.has("-nostdinc", "-ffreestanding", "-mcmodel=kernel") {
 		if dir, err := p.IncludeDir(); err == nil {
 			c.addInclude(dir)
 		}
