@@ -101,44 +101,6 @@ func (c *checker) checkJumpTarget(i int, os []parser.Operand) {
 	}
 }
 
-// labelTarget is the instruction label j names: the next instruction in
-// its section, skipping other labels and silent directives; -1 if data
-// or the end of the section comes first.
-func (c *checker) labelTarget(j int) int {
-	depth := 0 // inside .pushsection … .popsection (annotations)
-	for k := j + 1; k < len(c.f.Stmts); k++ {
-		if c.f.Stmts[k].Kind == parser.Directive {
-			switch c.f.Word(k) {
-			case ".pushsection":
-				depth++
-				continue
-			case ".popsection":
-				if depth > 0 {
-					depth--
-					continue
-				}
-			}
-		}
-		if depth > 0 {
-			continue
-		}
-		if c.sec[k] != c.sec[j] {
-			return -1
-		}
-		switch c.f.Stmts[k].Kind {
-		case parser.Instr, parser.Prefix:
-			return k
-		case parser.Directive:
-			// Alignment is fine (padding before a loop head, silent), a
-			// section change is not.
-			if w := c.f.Word(k); !silent(w) || c.f.IsSectionDirective(k) {
-				return -1
-			}
-		}
-	}
-	return -1
-}
-
 // lastInSection is the last instruction statement in section sec, -1 if
 // none.
 func (c *checker) lastInSection(sec string) int {

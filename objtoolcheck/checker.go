@@ -163,26 +163,45 @@ func (c *checker) deadEnd(i int) bool {
 	return analysis.Stops(w)
 }
 
-// nextInstr is the first instruction after i in the same section, skipping
-// labels and directives that emit nothing; -1 if data or the end of the
-// section comes first.
+// nextInstr is the first instruction after statement i in its section,
+// skipping labels, directives that emit nothing and whole .pushsection …
+// .popsection blocks (annotations such as the kernel's); -1 if data, a
+// section change or the end of the section comes first.
 func (c *checker) nextInstr(i int) int {
-	for j := i + 1; j < len(c.f.Stmts); j++ {
-		st := &c.f.Stmts[j]
-		if c.sec[j] != c.sec[i] {
+	depth := 0
+	for k := i + 1; k < len(c.f.Stmts); k++ {
+		if c.f.Stmts[k].Kind == parser.Directive {
+			switch c.f.Word(k) {
+			case ".pushsection":
+				depth++
+				continue
+			case ".popsection":
+				if depth > 0 {
+					depth--
+					continue
+				}
+			}
+		}
+		if depth > 0 {
+			continue
+		}
+		if c.sec[k] != c.sec[i] {
 			return -1
 		}
-		switch st.Kind {
+		switch c.f.Stmts[k].Kind {
 		case parser.Instr, parser.Prefix:
-			return j
+			return k
 		case parser.Directive:
-			if !silent(c.f.Word(j)) {
+			if w := c.f.Word(k); !silent(w) || c.f.IsSectionDirective(k) {
 				return -1
 			}
 		}
 	}
 	return -1
 }
+
+// labelTarget is the instruction the label at statement j names.
+func (c *checker) labelTarget(j int) int { return c.nextInstr(j) }
 
 // silent reports whether a directive emits no bytes in the current section.
 func silent(w string) bool {

@@ -89,3 +89,17 @@ last:
 	ret
 	int3
 	.size	last, .-last
+
+# An annotation between ret and its int3 (the kernel's ANNOTATE_* macros put
+# .pushsection blocks there): the int3 still follows the ret.
+	.globl	annotated_ret
+	.type	annotated_ret, @function
+annotated_ret:
+	movl	$2, %eax
+	ret
+	.pushsection .discard.annotate_insn,"M",@progbits,8
+	.long	.
+	.long	1
+	.popsection
+	int3
+	.size	annotated_ret, .-annotated_ret
