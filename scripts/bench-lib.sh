@@ -69,41 +69,53 @@ bench_cpu() {
 }
 
 # bench_summarize BENCH JSON ROWS: ROWS is a file of "case kind seconds"
-# lines. Prints per case the median of each kind, the ratio to plain and the
-# share of the retpoline overhead recovered, (ret − k) / (ret − plain), and
-# writes JSON.
+# lines. Prints per case the median (and the minimum) of each kind and the
+# share of the retpoline overhead each optpoline kind recovers,
+# (ret − k) / (ret − plain), from the medians (and from the minima: on a
+# loaded machine noise only ever adds time), and writes JSON.
 bench_summarize() {
   local bench=$1 json=$2 rows=$3
   sort -k1,1 -k2,2 -k3,3g "$rows" | awk -v bench="$bench" -v json="$json" \
     -v date="$(date -u +%FT%TZ)" -v cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
     -v gcc="$(gcc -dumpfullversion)" -v load="$(cut -d' ' -f1 /proc/loadavg)" '
     function median(c, k,   n) { n = cnt[c, k]; return n % 2 ? v[c, k, (n + 1) / 2] : (v[c, k, n / 2] + v[c, k, n / 2 + 1]) / 2 }
+    # rec(t, label): print and return the JSON of the recovered shares for times t[].
+    function rec(t, label,   i, k, r, out) {
+      out = ""
+      for (i = 1; i <= nk; i++) {
+        k = kinds[i]
+        if (k != "optpoline" && k != "static") continue
+        if (("retpoline" in t) && ("plain" in t) && t["retpoline"] > t["plain"]) {
+          r = (t["retpoline"] - t[k]) / (t["retpoline"] - t["plain"])
+          printf "  %s %.0f%%", k, 100 * r
+          out = out sprintf(", \"recovered%s_%s\": %.4f", label, k, r)
+        }
+      }
+      printf "\n"
+      return out
+    }
     { c = $1; k = $2; cnt[c, k]++; v[c, k, cnt[c, k]] = $3
       if (!(c in seen)) { seen[c] = 1; cases[++nc] = c }
       if (!(k in kseen)) { kseen[k] = 1 } }
     END {
       nk = 0; split("plain retpoline optpoline static", order, " ")
       for (i = 1; i <= 4; i++) if (order[i] in kseen) kinds[++nk] = order[i]
-      printf "%-14s", "case"; for (i = 1; i <= nk; i++) printf " %11s", kinds[i]; printf "   recovered (ret-k)/(ret-plain)\n"
-      printf "{\n  \"bench\": \"%s\",\n  \"date\": \"%s\",\n  \"cpu\": \"%s\",\n  \"gcc\": \"%s\",\n  \"loadavg_end\": %s,\n  \"unit\": \"cpu_seconds_median\",\n  \"cases\": [\n", bench, date, cpu, gcc, load > json
+      printf "%-18s", "case"; for (i = 1; i <= nk; i++) printf " %11s", kinds[i]; printf "   recovered (ret-k)/(ret-plain)\n"
+      printf "{\n  \"bench\": \"%s\",\n  \"date\": \"%s\",\n  \"cpu\": \"%s\",\n  \"gcc\": \"%s\",\n  \"loadavg_end\": %s,\n  \"unit\": \"cpu_seconds\",\n  \"statistic\": \"median (min_*: minimum)\",\n  \"cases\": [\n", bench, date, cpu, gcc, load > json
       for (j = 1; j <= nc; j++) {
-        c = cases[j]; printf "%-14s", c
+        c = cases[j]
+        printf "%-18s", c " median"
         for (i = 1; i <= nk; i++) { m[kinds[i]] = median(c, kinds[i]); printf " %10.3fs", m[kinds[i]] }
-        rec = ""; jrec = ""
-        for (i = 1; i <= nk; i++) {
-          k = kinds[i]
-          if (k != "optpoline" && k != "static") continue
-          if (("retpoline" in m) && ("plain" in m) && m["retpoline"] > m["plain"]) {
-            r = (m["retpoline"] - m[k]) / (m["retpoline"] - m["plain"])
-            rec = rec sprintf("  %s %.0f%%", k, 100 * r); jrec = jrec sprintf(", \"recovered_%s\": %.4f", k, r)
-          }
-        }
-        printf "%s\n", rec
+        jm = rec(m, "")
+        printf "%-18s", c " min"
+        for (i = 1; i <= nk; i++) { lo[kinds[i]] = v[c, kinds[i], 1]; printf " %10.3fs", lo[kinds[i]] }
+        jl = rec(lo, "_min")
         printf "    {\"case\": \"%s\"", c > json
         for (i = 1; i <= nk; i++) printf ", \"%s\": %.4f", kinds[i], m[kinds[i]] > json
+        for (i = 1; i <= nk; i++) printf ", \"min_%s\": %.4f", kinds[i], lo[kinds[i]] > json
         if ("plain" in m && m["plain"] > 0) printf ", \"retpoline_vs_plain\": %.4f", m["retpoline"] / m["plain"] > json
-        printf "%s, \"runs\": %d}%s\n", jrec, cnt[c, kinds[1]], j < nc ? "," : "" > json
-        delete m
+        printf "%s%s, \"runs\": %d}%s\n", jm, jl, cnt[c, kinds[1]], j < nc ? "," : "" > json
+        delete m; delete lo
       }
       printf "  ]\n}\n" > json
     }'
