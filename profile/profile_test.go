@@ -165,7 +165,7 @@ func TestExportMerge(t *testing.T) {
 	// Merged counts are sums.
 	for k, f := range both.Funcs {
 		for id, s := range f.Site {
-			a, b := p1.Funcs[k].Site[id], p2.Funcs[k].Site[id]
+			a, b := site(p1, k, id), site(p2, k, id)
 			if s.Calls != a.Calls+b.Calls {
 				t.Errorf("%s#%d: merged %d calls, %d + %d", k.Name, id, s.Calls, a.Calls, b.Calls)
 			}
@@ -204,6 +204,14 @@ func TestExportMerge(t *testing.T) {
 	if _, _, err := profile.Export(dumps1); err == nil || !strings.Contains(err.Error(), ": error: ") || !strings.Contains(err.Error(), "build-id") {
 		t.Errorf("export after a rebuild: %v", err)
 	}
+}
+
+// site is function k's site id in p, or an empty one.
+func site(p *profile.Profile, k profile.FuncKey, id int) *profile.Site {
+	if f := p.Funcs[k]; f != nil && f.Site[id] != nil {
+		return f.Site[id]
+	}
+	return &profile.Site{}
 }
 
 func calls(s *profile.Site, name string) uint64 {

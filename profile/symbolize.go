@@ -19,6 +19,9 @@ type Report struct {
 	Unnamed      uint64 // calls to targets no function symbol starts at
 	NoModule     int    // sites or targets in no module
 	TargetsNamed int
+	// Split counts sites whose ordinal does not fit the function symbol
+	// that holds them (a part the compiler split off, foo.cold): left out.
+	Split int
 	// Patched counts sites whose dump marks targets the promoter patched
 	// in (OPTPOLINE=learn,profile=DIR): their counts stop at promotion.
 	Patched int
@@ -54,7 +57,7 @@ func Export(dumps []*Dump) (*Profile, *Report, error) {
 	rep := &Report{}
 	images := map[string]*image{} // path + build-id
 	for _, d := range dumps {
-		load := func(mod int, line int) (*image, error) {
+		load := func(mod int) (*image, error) {
 			m := d.Modules[mod]
 			key := m.Path + "\x00" + m.BuildID
 			if im, ok := images[key]; ok {
@@ -72,7 +75,7 @@ func Export(dumps []*Dump) (*Profile, *Report, error) {
 				rep.NoModule++
 				continue
 			}
-			im, err := load(ds.Module, ds.Line)
+			im, err := load(ds.Module)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -89,6 +92,10 @@ func Export(dumps []*Dump) (*Profile, *Report, error) {
 			}
 			f := &Func{FuncKey: FuncKey{File: st.file, Name: fn.name}, Local: fn.local,
 				Sites: im.count[fn.name+"\x00"+st.file], Site: map[int]*Site{}}
+			if int(st.id) >= f.Sites {
+				rep.Split++
+				continue
+			}
 			s := &Site{ID: int(st.id), Calls: ds.Calls}
 			patched := false
 			for _, t := range ds.Targets {

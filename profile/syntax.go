@@ -132,8 +132,10 @@ var (
 	profParser = sync.OnceValue(func() *participle.Parser[profAST] {
 		return participle.MustBuild[profAST](participle.Lexer(lex), participle.Elide("Blank", "Comment"))
 	})
-	// header is the first line that is not blank or a comment.
-	header = regexp.MustCompile(`^(?:\s*(?:#[^\n]*)?\n)*\s*optpoline\s+(dump|profile)\s+(\S+)`)
+	// header is the first line that is not blank or a comment; leading
+	// what comes before it.
+	header  = regexp.MustCompile(`^(?:\s*(?:#[^\n]*)?\n)*\s*optpoline\s+(dump|profile)\s+(\S+)`)
+	leading = regexp.MustCompile(`^(?:\s*(?:#[^\n]*)?\n)*`)
 )
 
 // Parse reads a dump or a profile (the header says which); exactly one of
@@ -141,12 +143,7 @@ var (
 func Parse(name string, data []byte) (*Dump, *Profile, error) {
 	m := header.FindSubmatch(data)
 	if m == nil {
-		line := 1
-		for _, l := range regexp.MustCompile(`^(?:\s*(?:#[^\n]*)?\n)*`).Find(data) {
-			if l == '\n' {
-				line++
-			}
-		}
+		line := 1 + countNL(leading.Find(data))
 		return nil, nil, &Error{name, line, `not an optpoline dump or profile (want "optpoline dump 1" or "optpoline profile 1")`}
 	}
 	if string(m[2]) != strconv.Itoa(Version) {

@@ -2,6 +2,8 @@ package callmarkup
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/optpoline/optpoline/parser"
 	"github.com/optpoline/optpoline/passes"
@@ -62,6 +64,9 @@ func applyProfile(f *parser.File, cfg passes.Config, pc *passes.Piece, res *Resu
 			continue
 		}
 		for _, id := range sortedIDs(pf.Targets) {
+			if id < 0 || id >= len(idx) {
+				continue // not a profile that Parse accepts
+			}
 			s := &res.Sites[idx[id]]
 			var calls uint64
 			for _, t := range pf.Targets[id] {
@@ -93,16 +98,7 @@ func applyProfile(f *parser.File, cfg passes.Config, pc *passes.Piece, res *Resu
 }
 
 func sortedIDs(m map[int][]passes.StaticTarget) []int {
-	ids := make([]int, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	for i := 1; i < len(ids); i++ {
-		for j := i; j > 0 && ids[j] < ids[j-1]; j-- {
-			ids[j], ids[j-1] = ids[j-1], ids[j]
-		}
-	}
-	return ids
+	return slices.Sorted(maps.Keys(m))
 }
 
 // scanSymbols records the labels f defines and the names its instructions
