@@ -102,6 +102,7 @@ func (c *checker) run() {
 	c.checkCFIBalance()
 	c.checkSizes()
 	c.checkSites()
+	c.checkStaticCallSites()
 }
 
 // compilerOutput reports whether f was written by a compiler (.ident).

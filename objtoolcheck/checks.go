@@ -147,7 +147,10 @@ its label.`},
 promoted site: cmpq slot(%rip),%REG; je hit; fallback; a hit call/jmp whose
 rel32 is 4-byte aligned; a slot in a writable section holding the sentinel;
 an outline block of the declared size. Also a site not in the table, or two
-entries for one site. Only files written by optpoline markup have sites.`},
+entries for one site. Only files written by optpoline markup have sites.
+Also each static_call_sites entry (inline static calls): {.long L - 4 - .,
+.long __SCK__x@GOTPCREL} where L follows an unprefixed call/jmp/jcc to
+__SCT__x right after ".balign 4" and the nop that 4-aligns its rel32.`},
 	{ID: Annotation, Default: true,
 		Summary: "annotation on the wrong kind of instruction",
 		Objtool: "retpoline_safe hint not an indirect jump/call/ret/nop",

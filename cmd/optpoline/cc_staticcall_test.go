@@ -21,6 +21,28 @@ int main(void) {
 }
 `
 
+// scCxxProgram: C++, a target in a namespace (a mangled name in the
+// trampoline) and a static call with no target.
+const scCxxProgram = `#include <cstdio>
+#include <optpoline/static_call.h>
+namespace ns {
+int add1(int x) { return x + 1; }
+int add2(int x) { return x + 2; }
+}
+DEFINE_STATIC_CALL(op, ns::add1);
+DEFINE_STATIC_CALL_NULL(hook, void(int));
+static int seen;
+static void h(int x) { seen = x; }
+int main() {
+	int a = static_call(op)(10);
+	static_call_update(op, ns::add2);
+	static_call_cond(hook)(3);
+	static_call_update(hook, h);
+	static_call_cond(hook)(4);
+	std::printf("%d %d %d\n", a, static_call(op)(10), seen);
+}
+`
+
 // TestCCStaticCall: print-include-dir extracts the headers into the cache;
 // optpoline cc finds <optpoline/static_call.h> by itself in compiles and
 // in the commands it passes through (-E, -M, -S), links the
@@ -29,6 +51,9 @@ int main(void) {
 func TestCCStaticCall(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "sc.c"), []byte(scProgram), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sc.cc"), []byte(scCxxProgram), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	env := append([]string{"XDG_CACHE_HOME=" + filepath.Join(dir, "cache")}, wrapperEnv...)
@@ -65,6 +90,12 @@ func TestCCStaticCall(t *testing.T) {
 		cc(c, "-S", "-O2", "sc.c", "-o", "sc-"+c+".s")
 		cc(c, "-E", "sc.c", "-o", "sc.i")
 		cc(c, "-Werror", "-O2", "-c", "sc.i", "-o", "sc-i.o") // no -idirafter for a .i
+	}
+	for _, c := range []string{"g++", "clang++"} {
+		cc(c, "-O2", "-Wall", "-Werror", "sc.cc", "-o", "cxx-"+c)
+		if out := runCmd(t, dir, nil, nil, filepath.Join(dir, "cxx-"+c)); out.status != 0 || out.stdout != "11 12 4\n" {
+			t.Errorf("%s: %+v", c, out)
+		}
 	}
 	// Without the wrapper: -I the extracted directory and compile
 	// static_call.c into the program.
