@@ -25,9 +25,11 @@
 // DIR); once promoted a target stops reaching the stub, so only dumps
 // taken with profile alone (sampling, no patching) count every call alike.
 //
-// Counts are estimated calls that reached the learning stub: the stub
-// records every stride-th miss of a thread and each sample counts as
-// stride calls. samples is the number of samples.
+// Counts are estimated calls that reached the learning stub: each thread
+// counts every miss and records some of them; each sample the promoter
+// reads in a period weighs the thread's misses in that period divided by
+// the samples it read (a profile alone records every miss and reads the
+// newest 128 per period). samples is the number of samples.
 //
 // # Profiles (version 1)
 //

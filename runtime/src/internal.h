@@ -54,7 +54,7 @@ enum { OPTPOLINE_PROF_CAND, OPTPOLINE_PROF_INLINE, OPTPOLINE_PROF_OUTLINE };
 
 struct optpoline_prof_target {
 	uintptr_t addr;
-	uint64_t calls; /* estimated: each sample weighs its stride */
+	uint64_t calls; /* estimated: a sample weighs its period's misses / samples */
 	int where;      /* OPTPOLINE_PROF_*: promoted inline, outline or not */
 };
 

@@ -186,8 +186,8 @@ int optpoline_write_profile(const char *dir, const struct optpoline_prof_site *s
 		return -1;
 	}
 	fprintf(f, "optpoline dump 1\n"
-		   "# calls: samples that reached the learning stub, each weighted by the\n"
-		   "# sampling stride it was taken with (an estimate of the calls)\n"
+		   "# calls: estimated calls that reached the learning stub (each sample of a\n"
+		   "# promoter period weighs the period's misses / its samples)\n"
 		   "pid %d\n",
 		(int)getpid());
 	int next = 0;

@@ -41,7 +41,7 @@ struct tcount {
 	uintptr_t target;
 	uint64_t count; /* samples */
 	int state;
-	uint64_t calls; /* samples weighted by their stride: estimated calls */
+	uint64_t calls; /* weighted samples: estimated calls (drain) */
 };
 
 struct site {
@@ -426,7 +426,7 @@ void optpoline_unregister_module(const void *start, struct optpoline_module *mod
 
 /* Learning. */
 
-/* Counts one sample of weight w (the stride it was taken with). */
+/* Counts one sample of weight w (the calls it stands for). */
 static void count(struct site *s, uintptr_t target, uint32_t w)
 {
 	struct tcount *min = &s->t[0];
