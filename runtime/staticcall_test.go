@@ -122,19 +122,20 @@ func TestStaticCallImplementationMacro(t *testing.T) {
 }
 
 // TestStaticCallSignature: static_call_update with a function of another
-// type is a compile-time error in C (gcc, clang) and C++ (g++, clang++).
+// type is a compile-time error in C (gcc, clang) and C++ (g++, clang++);
+// the right type compiles warning-free under -Wpedantic.
 func TestStaticCallSignature(t *testing.T) {
 	inc, _ := filepath.Abs("src/include")
 	src, _ := filepath.Abs("testdata/sc_badsig.c")
-	for _, cc := range []struct{ name, lang, want string }{
-		{"gcc", "c", `error: static assertion failed: "static_call_update: function type does not match the static call"`},
-		{"clang", "c", `error: static_assert failed "static_call_update: function type does not match the static call"`},
-		{"g++", "c++", `error: invalid conversion from .long int \(\*\)\(int\). to .int \(\*\)\(int\).`},
-		{"clang++", "c++", `error: cannot initialize a variable of type .*int \(\*\)\(int\).* with an lvalue of type 'long \(int\)'`},
+	for _, cc := range []struct{ name, lang, std, want string }{
+		{"gcc", "c", "-std=c11", `error: static assertion failed: "static_call_update: function type does not match the static call"`},
+		{"clang", "c", "-std=c11", `error: static_assert failed "static_call_update: function type does not match the static call"`},
+		{"g++", "c++", "-std=c++17", `error: invalid conversion from .long int \(\*\)\(int\). to .int \(\*\)\(int\).`},
+		{"clang++", "c++", "-std=c++17", `error: cannot initialize a variable of type .*int \(\*\)\(int\).* with an lvalue of type 'long \(int\)'`},
 	} {
 		t.Run(cc.name, func(t *testing.T) {
 			obj := filepath.Join(t.TempDir(), "x.o")
-			args := []string{"-O2", "-Wall", "-Werror", "-I", inc, "-x", cc.lang, "-c", "-o", obj, src}
+			args := []string{"-O2", cc.std, "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-I", inc, "-x", cc.lang, "-c", "-o", obj, src}
 			run(t, "", cc.name, args...) // the right type compiles
 			out, err := exec.Command(cc.name, append([]string{"-DBAD"}, args...)...).CombinedOutput()
 			if err == nil {

@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 		printf("round %d: %d %d %d op sites +%d pop sites %d\n", round, a, b, c,
 		       optpoline_static_call_nsites(&STATIC_CALL_KEY(op)) - own, nsites());
 		dlclose(h);
-		int err = optpoline_static_call_update(&STATIC_CALL_KEY(op), (void *)add1);
+		int err = optpoline_static_call_update(&STATIC_CALL_KEY(op), (optpoline_sc_func)add1);
 		printf("after dlclose: op sites +%d update %d call %d\n",
 		       optpoline_static_call_nsites(&STATIC_CALL_KEY(op)) - own, err, static_call(op)(1));
 	}

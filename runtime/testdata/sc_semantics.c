@@ -30,9 +30,11 @@ static void check_sites(void)
 	for (const struct static_call_site *e = __start_static_call_sites; e < __stop_static_call_sites; e++, n++) {
 		const char *rel32 = (const char *)&e->addr + e->addr;
 		struct static_call_key *key = *(struct static_call_key **)((const char *)&e->key + e->key);
-		const char *dest = rel32 + 4 + *(const int32_t *)rel32, *t = key->tramp;
-		void *f = key->func;
-		direct += f == NULL ? dest == t + 5 : f == (void *)__static_call_return0 ? dest == t + 6 : dest == (const char *)f;
+		const char *dest = rel32 + 4 + *(const int32_t *)rel32, *t = (const char *)(uintptr_t)key->tramp;
+		optpoline_sc_func f = key->func;
+		direct += f == NULL                                           ? dest == t + 5
+			  : f == (optpoline_sc_func)__static_call_return0 ? dest == t + 6
+									  : dest == (const char *)(uintptr_t)f;
 	}
 	printf("inline: %d sites, %d direct, %d registered\n", n, direct,
 	       optpoline_static_call_nsites(&STATIC_CALL_KEY(hook)) + optpoline_static_call_nsites(&STATIC_CALL_KEY(calc)) +

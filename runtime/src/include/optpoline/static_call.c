@@ -105,12 +105,12 @@ static int optpoline_sc_tramp_ok(const uint8_t *t)
 
 /* Where code should go for target func: the trampoline's ret (none) or
  * xor-ret (return 0) stubs, or func. */
-static uintptr_t optpoline_sc_dest(const struct static_call_key *key, void *func)
+static uintptr_t optpoline_sc_dest(const struct static_call_key *key, optpoline_sc_func func)
 {
 	uintptr_t t = (uintptr_t)key->tramp;
 	if (!func)
 		return t + 5;
-	if (func == (void *)optpoline_static_call_return0)
+	if (func == (optpoline_sc_func)optpoline_static_call_return0)
 		return t + 6;
 	return (uintptr_t)func;
 }
@@ -141,7 +141,7 @@ static int optpoline_sc_commit(struct optpoline_poke *w, size_t nw)
 	return 0;
 }
 
-SC_API int optpoline_static_call_update(struct static_call_key *key, void *func)
+SC_API int optpoline_static_call_update(struct static_call_key *key, optpoline_sc_func func)
 {
 	pthread_once(&optpoline_sc.once, optpoline_sc_init);
 	pthread_mutex_lock(&optpoline_sc.mu);
@@ -153,7 +153,7 @@ SC_API int optpoline_static_call_update(struct static_call_key *key, void *func)
 	if (!w)
 		goto out;
 	__atomic_store_n(&key->func, func, __ATOMIC_RELEASE);
-	const uint8_t *t = key->tramp;
+	const uint8_t *t = (const uint8_t *)(uintptr_t)key->tramp;
 	if (optpoline_sc_tramp_ok(t)) {
 		uintptr_t end = (uintptr_t)t + 5;
 		int32_t v;
@@ -161,7 +161,7 @@ SC_API int optpoline_static_call_update(struct static_call_key *key, void *func)
 			/* Far: through the slot, stored before the jump goes there. */
 			int32_t disp;
 			memcpy(&disp, t + 11, 4);
-			__atomic_store_n((void **)(t + 15 + disp), func, __ATOMIC_RELEASE);
+			__atomic_store_n((optpoline_sc_func *)(uintptr_t)(t + 15 + disp), func, __ATOMIC_RELEASE);
 			v = 9 - 5;
 		}
 		if (__atomic_load_n((const int32_t *)(t + 1), __ATOMIC_RELAXED) != v)

@@ -10,6 +10,7 @@
  *   static_call_cond(name)(args…);             // void, NULL-safe
  *   static_call_update(name, func);            // retarget (type-checked)
  *   f = static_call_query(name);               // current target or NULL
+ *   EXPORT_STATIC_CALL(name) …                 // no-ops (see below)
  *
  * proto is a function (its name) or a function type, e.g.
  * DEFINE_STATIC_CALL_NULL(hook, int (int, const char *)). func is a
@@ -48,13 +49,17 @@
 extern "C" {
 #endif
 
+/* Any function, as the key holds it (a function pointer, not void *, so
+ * that -Wpedantic builds compile). */
+typedef void (*optpoline_sc_func)(void);
+
 /* A static call's key. func is read by static_call_query; the rest is the
  * implementation's. */
 struct static_call_key {
-	void *func;      /* the current target; NULL for none */
-	void *tramp;     /* the trampoline */
-	void *sites;     /* inline sites (struct optpoline_sc_node list) */
-	void **far;      /* the trampoline's slot for targets out of rel32 reach */
+	optpoline_sc_func func;  /* the current target; NULL for none */
+	optpoline_sc_func tramp; /* the trampoline */
+	void *sites;             /* inline sites (struct optpoline_sc_node list) */
+	void *far;               /* the trampoline's slot for targets out of rel32 reach */
 };
 
 /* One entry of the static_call_sites table (inline mode), 8 bytes: both
@@ -67,7 +72,7 @@ struct static_call_site {
 /* Retargets key (NULL: none); returns 0, or -1 when some code could not
  * be written (it then keeps its old target). Serialised; returns after
  * every thread sees the new target. */
-int optpoline_static_call_update(struct static_call_key *key, void *func);
+int optpoline_static_call_update(struct static_call_key *key, optpoline_sc_func func);
 /* The target that returns 0 (DEFINE_STATIC_CALL_RET0). */
 long optpoline_static_call_return0(void);
 /* The number of inline sites registered for key (a test's view). */
@@ -109,7 +114,7 @@ void optpoline_static_call_unregister(const struct static_call_site *start, cons
  * validators see neither a function that ends at the trampoline nor a
  * return after it. */
 #define __OPTPOLINE_SC_TRAMP(name, jmp, ...)                                                     \
-	static void *__SCF__##name __asm__("__SCF__" #name) __attribute__((used));              \
+	static optpoline_sc_func __SCF__##name __asm__("__SCF__" #name) __attribute__((used));  \
 	__attribute__((used, naked)) static void __SCD__##name(void)                             \
 	{                                                                                        \
 		__asm__ volatile(".pushsection .static_call.text, \"ax\", @progbits\n\t"             \
@@ -128,7 +133,7 @@ void optpoline_static_call_unregister(const struct static_call_site *start, cons
 	}
 
 #define __OPTPOLINE_SC_KEY(name, func)                                                           \
-	struct static_call_key __SCK__##name = {(void *)(func), (void *)&__SCT__##name, 0, &__SCF__##name}
+	struct static_call_key __SCK__##name = {(optpoline_sc_func)(func), (optpoline_sc_func)&__SCT__##name, 0, &__SCF__##name}
 
 #define DEFINE_STATIC_CALL(name, func)                                                           \
 	DECLARE_STATIC_CALL(name, func);                                                         \
@@ -137,13 +142,21 @@ void optpoline_static_call_unregister(const struct static_call_site *start, cons
 
 #define DEFINE_STATIC_CALL_NULL(name, ...)                                                       \
 	DECLARE_STATIC_CALL(name, __VA_ARGS__);                                                  \
-	__OPTPOLINE_SC_TRAMP(name, ".byte 0xe9; .long 0")                                        \
+	__OPTPOLINE_SC_TRAMP(name, ".byte 0xe9; .long 0", "i"(0))                                \
 	__OPTPOLINE_SC_KEY(name, 0)
 
 #define DEFINE_STATIC_CALL_RET0(name, ...)                                                       \
 	DECLARE_STATIC_CALL(name, __VA_ARGS__);                                                  \
-	__OPTPOLINE_SC_TRAMP(name, ".byte 0xe9; .long 1")                                        \
+	__OPTPOLINE_SC_TRAMP(name, ".byte 0xe9; .long 1", "i"(0))                                \
 	__OPTPOLINE_SC_KEY(name, optpoline_static_call_return0)
+
+/* Keys and trampolines have default visibility: a shared object that uses
+ * an executable's static call needs the executable to export them
+ * (-rdynamic); these are for sources written for the kernel. */
+#define EXPORT_STATIC_CALL(name)
+#define EXPORT_STATIC_CALL_GPL(name)
+#define EXPORT_STATIC_CALL_TRAMP(name)
+#define EXPORT_STATIC_CALL_TRAMP_GPL(name)
 
 #define static_call(name) (__SCT__##name)
 #define static_call_cond(name) (void)__SCT__##name
@@ -165,7 +178,7 @@ void optpoline_static_call_unregister(const struct static_call_site *start, cons
 	do {                                                                                     \
 		__OPTPOLINE_SC_CHECK(name, func);                                                \
 		__typeof__(&__SCT__##name) __sc_func = (func);                                   \
-		optpoline_static_call_update(&__SCK__##name, (void *)__sc_func);                 \
+		optpoline_static_call_update(&__SCK__##name, (optpoline_sc_func)__sc_func);      \
 	} while (0)
 
 #ifdef OPTPOLINE_STATIC_CALL_IMPLEMENTATION
