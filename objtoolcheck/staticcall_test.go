@@ -20,7 +20,7 @@ func TestStaticCalls(t *testing.T) {
 	inc, _ := filepath.Abs("../runtime/src/include")
 	dir := t.TempDir()
 	for _, cc := range []string{"gcc", "clang"} {
-		for _, flags := range [][]string{{"-O2", "-fPIC"}, {"-O2", "-fno-pic", "-ffunction-sections"}, {"-O0"}} {
+		for _, flags := range [][]string{{"-O2", "-fPIC"}, {"-O2", "-fno-pic", "-ffunction-sections"}, {"-O0"}, {"-Os"}} {
 			for _, name := range []string{"sc_semantics", "sc_stress", "sc_plugin"} {
 				src, _ := filepath.Abs(filepath.Join("../runtime/testdata", name+".c"))
 				asm := filepath.Join(dir, name+".s")

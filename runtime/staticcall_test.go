@@ -29,6 +29,7 @@ twice: 14 14
 ret0 again: 0 0
 op: 11 11
 op: 12 12 query 1
+op_if: 12 0
 `
 
 var scFlags = []string{"-O2", "-pthread", "-Wall", "-Wextra", "-Werror"}
@@ -237,8 +238,9 @@ func TestStaticCallInline(t *testing.T) {
 			checkStress(t, prog)
 
 			// Every site goes straight to the target: none, return 0 and
-			// functions, calls and tail jumps; -fPIC and non-PIE too.
-			for _, flags := range [][]string{nil, {"-fPIC"}, {"-fno-pic"}} {
+			// functions, calls, tail jumps and (clang -Os) conditional
+			// tail jumps; -fPIC and non-PIE too.
+			for _, flags := range [][]string{nil, {"-fPIC"}, {"-fno-pic"}, {"-Os"}} {
 				var link []string
 				if len(flags) > 0 && flags[0] == "-fno-pic" {
 					link = []string{"-no-pie"}

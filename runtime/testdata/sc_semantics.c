@@ -17,6 +17,8 @@ DEFINE_STATIC_CALL(op, add1);
 __attribute__((noinline)) int op_tail(int x) { return static_call(op)(x); }
 __attribute__((noinline)) long calc_tail(int x, int y) { return static_call(calc)(x, y); }
 __attribute__((noinline)) void hook_call(int x) { static_call_cond(hook)(x); }
+/* A conditional tail call (jcc to the trampoline with clang -Os). */
+__attribute__((noinline)) int op_if(int x) { if (x > 5) return static_call(op)(x); return 0; }
 
 #ifdef SC_INLINE
 /* Inline mode: every site of the table branches to its key's current
@@ -68,6 +70,7 @@ int main(void)
 	printf("op: %d %d\n", static_call(op)(10), op_tail(10));
 	static_call_update(op, add2);
 	printf("op: %d %d query %d\n", static_call(op)(10), op_tail(10), static_call_query(op) == add2);
+	printf("op_if: %d %d\n", op_if(10), op_if(1));
 #ifdef SC_INLINE
 	check_sites();
 #endif
