@@ -312,15 +312,21 @@ func (f *File) register(p, hi uint32) (x86.Reg, uint32, error) {
 	if src[p] != '%' {
 		return x86.NoReg, p, f.errAt(p, "expected a register, found %q", string(src[p:hi]))
 	}
-	e := p + 1
+	// gas allows one blank after the %: the kernel's _ASM_RIP() gives
+	// "sym (% rip)" once the preprocessor has stringified it.
+	n := p + 1
+	if n < hi && (src[n] == ' ' || src[n] == '\t') {
+		n++
+	}
+	e := n
 	for e < hi && (isSym(src[e]) && src[e] != '.' && src[e] != '$') {
 		e++
 	}
 	// %st(N)
-	if e-p == 3 && string(src[p+1:e]) == "st" && e+2 < hi && src[e] == '(' && src[e+2] == ')' {
+	if e-n == 2 && string(src[n:e]) == "st" && e+2 < hi && src[e] == '(' && src[e+2] == ')' {
 		e += 3
 	}
-	r := x86.LookupReg(string(src[p+1 : e]))
+	r := x86.LookupReg(string(src[n:e]))
 	if r == x86.NoReg {
 		return r, e, f.errAt(p, "bad register name %q", string(src[p:e]))
 	}

@@ -49,6 +49,9 @@ func TestOperand(t *testing.T) {
 		{in: "\"dash-y\"(%rip)", canon: "\"dash-y\"(%rip)", kind: OpMem, base: x86.RIP, expr: "\"dash-y\""},
 		{in: "0(,%rdi,8)", canon: "0(,%rdi,8)", kind: OpMem, idx: x86.RDI, scale: 8, expr: "0"},
 		{in: "(%eax)", canon: "(%eax)", kind: OpMem, base: x86.EAX},
+		// The kernel's _ASM_RIP(), stringified: gas takes one blank after %.
+		{in: "boot_cpu_data+69 (% rip)", canon: "boot_cpu_data+69(%rip)", kind: OpMem, base: x86.RIP, expr: "boot_cpu_data+69"},
+		{in: "*% rax", canon: "*%rax", kind: OpReg, indirect: true},
 		{in: "8(%rsp,%xmm1,4)", canon: "8(%rsp,%xmm1,4)", kind: OpMem, base: x86.RSP, idx: x86.LookupReg("xmm1"), scale: 4, expr: "8"},
 	}
 	for _, tt := range tests {
@@ -78,6 +81,7 @@ func TestOperand(t *testing.T) {
 func TestOperandErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"%foo", `t.s:1:5: error: bad register name "%foo"`},
+		{"%  rax", `t.s:1:5: error: bad register name "% "`},
 		{"*", `t.s:1:5: error: missing operand after '*'`},
 		{"$", `t.s:1:5: error: missing immediate value after '$'`},
 		{"%rax junk", `t.s:1:10: error: junk "junk" after register`},
