@@ -41,6 +41,29 @@ const (
 	StopSymbol     = "__stop_optpoline_sites"
 )
 
+// Kernel mode's section names. The kernel's linker script places only the
+// sections it names; ld warns about every other one (--orphan-handling=warn)
+// and places it where the kernel does not expect code or data: after
+// _etext, code is mapped no-execute. So kernel mode writes into sections
+// that script already keeps (Linux 6.1, include/asm-generic/vmlinux.lds.h):
+const (
+	// KernelTableSection is the ELF-reserved name RO_DATA() gives an output
+	// section of its own and the kernel's code never uses: in vmlinux it
+	// holds the site table alone, contiguous (no __start/__stop symbols;
+	// a consumer in the kernel needs a line in the linker script).
+	KernelTableSection = ".rodata1"
+	// KernelSlotSection is READ_MOSTLY_DATA's: the slots are read at every
+	// call and written at most once.
+	KernelSlotSection = ".data..read_mostly"
+	// KernelOutlineSection matches TEXT_TEXT's .text.unlikely.*, inside
+	// _stext.._etext (executable, unwound with ORC, listed by kallsyms).
+	KernelOutlineSection = ".text.unlikely.optpoline"
+)
+
+// IsTableSection reports whether name is the site table's section in
+// either mode.
+func IsTableSection(name string) bool { return name == TableSection || name == KernelTableSection }
+
 // Flags of an entry.
 const (
 	FlagTail      = 1 << 0 // a tail site: both branches are jmp

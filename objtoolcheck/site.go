@@ -43,7 +43,7 @@ func (c *checker) checkSites() {
 	}
 	// Every site in the code must be in a table.
 	for name, j := range c.labels {
-		if strings.HasPrefix(name, ".Lopt_site_") && c.nextSec(j) != abi.TableSection {
+		if strings.HasPrefix(name, ".Lopt_site_") && !abi.IsTableSection(c.nextSec(j)) {
 			if _, ok := seen[name]; !ok {
 				c.report(j, c.funcName(j), Site, "site %s is not in the optpoline_sites table", name)
 			}
@@ -60,7 +60,7 @@ func (c *checker) tableFragments() [][]field {
 		buf   [8]parser.Span
 	)
 	for i := range f.Stmts {
-		if f.Stmts[i].Kind != parser.Directive || f.IsSectionDirective(i) || c.sec[i] != abi.TableSection {
+		if f.Stmts[i].Kind != parser.Directive || f.IsSectionDirective(i) || !abi.IsTableSection(c.sec[i]) {
 			continue
 		}
 		switch f.Word(i) {

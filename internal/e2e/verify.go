@@ -276,6 +276,9 @@ func verify(path string) (Report, []Site, error) {
 	defer im.f.Close()
 	tab := im.f.Section(abi.TableSection)
 	if tab == nil {
+		tab = im.f.Section(abi.KernelTableSection) // a kernel: vmlinux
+	}
+	if tab == nil {
 		return rep, nil, nil
 	}
 	v := &verifier{im: im, rep: &rep, slots: map[uint64]string{}, sites: map[uint64]bool{}}

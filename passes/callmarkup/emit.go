@@ -35,7 +35,7 @@ func (e *emitter) emit(sites []Site) {
 	// The data goes between .pushsection and .popsection, so the code after
 	// it (the next piece of a streamed file) stays in its own section.
 	tail.WriteString("\n# optpoline: promoted-site data (ABI v1)\n")
-	fmt.Fprintf(&tail, "\t.pushsection\t%s,\"aw\",@progbits\n", abi.SlotSection)
+	fmt.Fprintf(&tail, "\t.pushsection\t%s,\"aw\",@progbits\n", e.slotSection())
 	for _, s := range sites {
 		if e.nout(s) > 0 {
 			e.outline(&tail, s)
@@ -43,7 +43,7 @@ func (e *emitter) emit(sites []Site) {
 	}
 	e.emitStubs(&tail)
 	for _, s := range sites {
-		section(&tail, abi.SlotSection, "aw", s.Group)
+		section(&tail, e.slotSection(), "aw", s.Group)
 		tail.WriteString("\t.balign\t8\n")
 		fmt.Fprintf(&tail, ".Lopt_slot_%d:\n\t.quad\t%s\n", s.N, slotValue(s, 0))
 		for k := 0; k < e.nout(s); k++ {
@@ -54,6 +54,21 @@ func (e *emitter) emit(sites []Site) {
 	e.addrsig(&tail, sites)
 	tail.WriteString("\t.popsection\n")
 	e.rw.Append([]byte(tail.String()))
+}
+
+// The sections of slots, outline blocks and the table: in kernel mode
+// the ones the kernel's linker script keeps (see abi.KernelTableSection).
+func (e *emitter) slotSection() string { return e.byMode(abi.SlotSection, abi.KernelSlotSection) }
+func (e *emitter) outlineSection() string {
+	return e.byMode(abi.OutlineSection, abi.KernelOutlineSection)
+}
+func (e *emitter) tableSection() string { return e.byMode(abi.TableSection, abi.KernelTableSection) }
+
+func (e *emitter) byMode(user, kernel string) string {
+	if e.cfg.Mode == passes.Kernel {
+		return kernel
+	}
+	return user
 }
 
 // inline is the text that replaces the original branch (sites.md §2).
@@ -237,7 +252,7 @@ func (e *emitter) learnStub(s Site) string {
 // outline writes the site's outline block (sites.md §3).
 func (e *emitter) outline(b *strings.Builder, s Site) {
 	name := fmt.Sprintf("optpoline.out.%d", s.N)
-	section(b, abi.OutlineSection, "ax", s.Group)
+	section(b, e.outlineSection(), "ax", s.Group)
 	fmt.Fprintf(b, "\t.p2align\t4\n\t.type\t%s, @function\n%s:\n", name, name)
 	if e.piece.HasCFI {
 		b.WriteString("\t.cfi_startproc\n")
@@ -281,7 +296,7 @@ func (e *emitter) emitStubs(b *strings.Builder) {
 			continue // defined by an earlier piece
 		}
 		e.piece.Emitted[n] = true
-		section(b, abi.OutlineSection+".stubs", "ax", "")
+		section(b, e.outlineSection()+".stubs", "ax", "")
 		fmt.Fprintf(b, "\t.p2align\t4\n\t.type\t%s, @function\n%s:\n", n, n)
 		if e.piece.HasCFI {
 			b.WriteString("\t.cfi_startproc\n")
@@ -316,7 +331,7 @@ func (e *emitter) tables(b *strings.Builder, sites []Site) {
 	}
 	for _, g := range groups {
 		gs := byGroup[g]
-		section(b, abi.TableSection, "a", g)
+		section(b, e.tableSection(), "a", g)
 		fmt.Fprintf(b, "\t.balign\t%d\n\t.long\t%#x\n\t.value\t%d, %d\n\t.long\t%d\n\t.long\t.Lopt_name - .\n",
 			abi.Align, abi.Magic, abi.Version, abi.EntrySize, len(gs))
 		for _, s := range gs {
