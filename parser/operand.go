@@ -172,6 +172,13 @@ func (f *File) ParseOperand(sp Span) (Operand, error) {
 			return o, f.errAt(sp.Pos, "missing operand after '*'")
 		}
 	}
+	if !o.Indirect && isKeywordArg(src[p:hi]) {
+		// "name=value" is a keyword argument of a macro invocation (the
+		// kernel's "extable_type_reg reg=%eax, type=11"), never an x86
+		// operand: gas substitutes it as text, so it is not checked.
+		o.Kind, o.Expr = OpExpr, Span{p, hi}
+		return o, nil
+	}
 	switch src[p] {
 	case '$':
 		o.Kind = OpImm
@@ -363,6 +370,22 @@ func (f *File) checkExpr(sp Span) error {
 		return f.errAt(uint32(reg), "register in expression %q", string(src[sp.Pos:sp.End]))
 	}
 	return nil
+}
+
+// isKeywordArg reports whether s is "name=value" (name a symbol, the = not
+// part of ==).
+func isKeywordArg(s []byte) bool {
+	n := 0
+	for n < len(s) && isSym(s[n]) && (n > 0 || s[n] < '0' || s[n] > '9') {
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	for n < len(s) && isBlank(s[n]) {
+		n++
+	}
+	return n < len(s) && s[n] == '=' && (n+1 == len(s) || s[n+1] != '=')
 }
 
 func skipBlanksTo(src []byte, p, hi uint32) uint32 {

@@ -52,6 +52,9 @@ func TestOperand(t *testing.T) {
 		// The kernel's _ASM_RIP(), stringified: gas takes one blank after %.
 		{in: "boot_cpu_data+69 (% rip)", canon: "boot_cpu_data+69(%rip)", kind: OpMem, base: x86.RIP, expr: "boot_cpu_data+69"},
 		{in: "*% rax", canon: "*%rax", kind: OpReg, indirect: true},
+		// A macro invocation's keyword argument (the kernel's extable_type_reg).
+		{in: "reg=%edi", canon: "reg=%edi", kind: OpExpr, expr: "reg=%edi"},
+		{in: "type = 11", canon: "type=11", kind: OpExpr, expr: "type=11"},
 		{in: "8(%rsp,%xmm1,4)", canon: "8(%rsp,%xmm1,4)", kind: OpMem, base: x86.RSP, idx: x86.LookupReg("xmm1"), scale: 4, expr: "8"},
 	}
 	for _, tt := range tests {
@@ -95,6 +98,7 @@ func TestOperandErrors(t *testing.T) {
 		{"%fs:", `t.s:1:8: error: missing memory operand after segment`},
 		{"%rax,", `t.s:1:10: error: missing operand`},
 		{"sym+%rax", `t.s:1:9: error: register in expression "sym+%rax"`},
+		{"a==%rax", `t.s:1:8: error: register in expression "a==%rax"`},
 	}
 	for _, tt := range tests {
 		f, err := Parse("t.s", []byte("\top\t"+tt.in+"\n"))
