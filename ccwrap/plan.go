@@ -110,6 +110,7 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 	}
 	var sources, inputs int
 	compileOnly, verbose, lto, output := false, false, false, 0
+	kernelBuild, cmodel := false, ""
 	mode := p.Options.Mode
 	for _, a := range c.Args {
 		w := a.Opt()
@@ -140,11 +141,22 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 			lto = true
 		case w == "-fno-lto" || w == "-flto=none":
 			lto = false
-		case w == "-mcmodel=kernel" && !p.Options.ModeSet:
-			mode = passes.Kernel
+		case strings.HasPrefix(w, "-mcmodel="):
+			cmodel = w // the last one counts
+		case isKernelDefine(a):
+			kernelBuild = true
 		}
 	}
+	if cmodel == "-mcmodel=kernel" && !p.Options.ModeSet {
+		mode = passes.Kernel
+	}
 	switch {
+	case kernelBuild && mode != passes.Kernel && !p.Options.ModeSet:
+		// Kbuild compiles the code outside the kernel image (the vDSO
+		// with a later -mcmodel=small, the decompressor, boot and
+		// real-mode code) with __KERNEL__ but without the kernel's code
+		// model. It links neither the runtime nor the kernel's sections.
+		return pass("-D__KERNEL__ without -mcmodel=kernel", "")
 	case inputs == 0 && verbose:
 		return pass("-v", "")
 	case inputs == 0:
@@ -197,6 +209,12 @@ func (p *Planner) Plan(c *Command) (*Plan, error) {
 		}
 	}
 	return plan, nil
+}
+
+// isKernelDefine reports whether a is -D__KERNEL__, as Kbuild passes it.
+func isKernelDefine(a Arg) bool {
+	v, ok := a.Value("-D")
+	return ok && v == "__KERNEL__"
 }
 
 // linksRuntime reports whether the command's code runs with the runtime:

@@ -74,6 +74,9 @@ func TestPassThrough(t *testing.T) {
 		{"gcc -gsplit-dwarf -c x.c", "-gsplit-dwarf", ""},
 		{"ccache gcc --version", "--version", ""},
 		{"gcc --optpoline-stray", "no input files", ""},
+		// Kbuild: the vDSO gets -mcmodel=kernel, then -mcmodel=small.
+		{"gcc -D__KERNEL__ -mcmodel=kernel -mcmodel=small -fPIC -c vgetcpu.c", "-D__KERNEL__ without -mcmodel=kernel", ""},
+		{"gcc -D __KERNEL__ -ffreestanding -c misc.c", "-D__KERNEL__ without -mcmodel=kernel", ""},
 	} {
 		p := plan(t, DefaultOptions(), GCC, tt.line)
 		if p.Exec == nil {
@@ -204,6 +207,13 @@ func TestPlan(t *testing.T) {
 		line: "gcc -mcmodel=kernel -c x.c",
 		want: Plan{Dir: "/T", Mode: passes.Kernel, Jobs: []Job{{Source: "x.c",
 			Compile: w("gcc -mcmodel=kernel -S x.c -o /T/1-x.s"), Asm: "/T/1-x.s", Marked: "/T/1-x.opt.s",
+			Assemble: w("gcc -c -x assembler /T/1-x.opt.s -o .x.o.optpoline-U.tmp"),
+			Tmp:      ".x.o.optpoline-U.tmp", Out: "x.o"}}},
+	}, {
+		name: "the last -mcmodel counts",
+		line: "gcc -mcmodel=small -mcmodel=kernel -D__KERNEL__ -c x.c",
+		want: Plan{Dir: "/T", Mode: passes.Kernel, Jobs: []Job{{Source: "x.c",
+			Compile: w("gcc -mcmodel=small -mcmodel=kernel -D__KERNEL__ -S x.c -o /T/1-x.s"), Asm: "/T/1-x.s", Marked: "/T/1-x.opt.s",
 			Assemble: w("gcc -c -x assembler /T/1-x.opt.s -o .x.o.optpoline-U.tmp"),
 			Tmp:      ".x.o.optpoline-U.tmp", Out: "x.o"}}},
 	}, {
