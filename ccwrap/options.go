@@ -24,6 +24,11 @@ type Options struct {
 	// Profile is a profile (optpoline profile export) whose hot targets
 	// markup promotes statically; "" for none.
 	Profile string
+	// KeepAsm leaves the marked-up assembly of each compiled object next
+	// to it, as OBJ.opt.s (x.o → x.opt.s), for "optpoline check" over a
+	// build (scripts/kernel-check.sh); -save-temps keeps it too, with the
+	// compiler's other temporaries.
+	KeepAsm bool
 }
 
 // DefaultOptions are the settings without any --optpoline-* option.
@@ -76,6 +81,8 @@ func (o *Options) set(arg string) error {
 		return flag(&o.Fallback)
 	case "no-runtime":
 		return flag(&o.NoRuntime)
+	case "keep-asm":
+		return flag(&o.KeepAsm)
 	case "mode":
 		switch val {
 		case "user":

@@ -346,6 +346,9 @@ func (p *Planner) job(c *Command, i, k int, compileOnly bool, dir string) Job {
 		args = append(args, step)
 	}
 	args = append(args, p.pins(c, src, out, hasOut, compileOnly, &j)...)
+	if p.Options.KeepAsm && compileOnly && !(p.Special != nil && p.Special(out)) {
+		j.Marked = stripExt(out) + ".opt.s"
+	}
 	if c.Args[i].Lang == "assembler" {
 		j.Asm = src // --optpoline-asm: the input is the assembly
 	} else {

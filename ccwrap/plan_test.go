@@ -108,6 +108,8 @@ func TestPlan(t *testing.T) {
 	asm.Asm = true
 	kernelUser := DefaultOptions()
 	kernelUser.ModeSet = true
+	keep := DefaultOptions()
+	keep.KeepAsm = true
 	for _, tt := range []struct {
 		name string
 		opts Options
@@ -209,6 +211,14 @@ func TestPlan(t *testing.T) {
 			Compile: w("gcc -mcmodel=kernel -S x.c -o /T/1-x.s"), Asm: "/T/1-x.s", Marked: "/T/1-x.opt.s",
 			Assemble: w("gcc -c -x assembler /T/1-x.opt.s -o .x.o.optpoline-U.tmp"),
 			Tmp:      ".x.o.optpoline-U.tmp", Out: "x.o"}}},
+	}, {
+		name: "--optpoline-keep-asm: the marked-up assembly next to the object",
+		opts: keep,
+		line: "gcc -c src/x.c -o obj/y.o",
+		want: Plan{Dir: "/T", Jobs: []Job{{Source: "src/x.c",
+			Compile: w("gcc -S src/x.c -o /T/1-x.s"), Asm: "/T/1-x.s", Marked: "obj/y.opt.s",
+			Assemble: w("gcc -c -x assembler obj/y.opt.s -o obj/.y.o.optpoline-U.tmp"),
+			Tmp:      "obj/.y.o.optpoline-U.tmp", Out: "obj/y.o"}}},
 	}, {
 		name: "the last -mcmodel counts",
 		line: "gcc -mcmodel=small -mcmodel=kernel -D__KERNEL__ -c x.c",

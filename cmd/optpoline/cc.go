@@ -33,6 +33,7 @@ Flags (anywhere on the line, or space-separated in OPTPOLINE_FLAGS):
   --optpoline-profile=P         promote P's hot targets statically: no code is patched at
                                 run time (P: optpoline profile export, or a dump directory)
   --optpoline-no-runtime        do not link the runtime; misses take the original branch
+  --optpoline-keep-asm          keep each object's marked-up assembly next to it (x.o: x.opt.s)
 `
 
 // runCC is "optpoline cc": everything but the --optpoline-* options
