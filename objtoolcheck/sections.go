@@ -15,12 +15,17 @@ func (c *checker) checkSections() {
 		pushes []int
 		exec   = map[string]bool{}
 		warned = map[string]bool{}
+		macros = map[string]bool{}
 		buf    [3]parser.Span
 	)
 	for i := range f.Stmts {
 		st := &f.Stmts[i]
 		if st.Kind == parser.Directive {
 			switch w := f.Word(i); w {
+			case ".macro":
+				if name := strings.Fields(strings.ReplaceAll(f.Args(i), ",", " ")); len(name) > 0 {
+					macros[name[0]] = true
+				}
 			case ".pushsection", ".section":
 				if args := f.SplitArgs(i, buf[:0]); len(args) >= 2 {
 					flags := strings.TrimSpace(string(f.Src[args[1].Pos:args[1].End]))
@@ -46,6 +51,12 @@ func (c *checker) checkSections() {
 			continue
 		}
 		if st.Kind != parser.Instr && st.Kind != parser.Prefix {
+			continue
+		}
+		if macros[f.Word(i)] {
+			// An invocation of a macro the file defined: what it expands
+			// to is its business (the kernel's extable_type_reg writes
+			// data into __ex_table).
 			continue
 		}
 		sec := ss.Current()

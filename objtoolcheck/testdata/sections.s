@@ -59,6 +59,25 @@ in_init:
 
 	.text
 
+# A macro invocation in a data section (the kernel's extable_type_reg in
+# __ex_table, from inline asm): it expands to data, not to an instruction.
+	.globl	with_extable
+	.type	with_extable, @function
+with_extable:
+.Lwe_insn:
+#APP
+	movl	(%rdi), %eax
+	.pushsection	__ex_table,"a"
+	.macro	extable_type_reg type:req, reg:req
+	.long	.Lwe_insn - ., \type
+	.endm
+	extable_type_reg reg=%eax, type=11
+	.purgem	extable_type_reg
+	.popsection
+#NO_APP
+	ret
+	.size	with_extable, .-with_extable
+
 # --- positive cases -------------------------------------------------------
 
 # .size emitted after switching sections: the function's label is in
