@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# deps.sh [integration|bench]: make sure the tools optpoline's tests, demo and
-# benchmarks run are installed ("integration": also those of the integration
-# scripts). As root it installs what is missing from Debian; otherwise it
-# says exactly what is missing and how to install it, and fails.
+# deps.sh [integration|bench|kernel]: make sure the tools optpoline's tests,
+# demo and benchmarks run are installed ("integration": also those of the
+# integration scripts; "kernel": those of kernel-check.sh). As root it
+# installs what is missing from Debian; otherwise it says exactly what is
+# missing and how to install it, and fails.
 set -euo pipefail
 
 # command -> Debian package
@@ -27,6 +28,17 @@ fi
 if [[ ${1:-} == bench ]]; then
   pkg[tclsh]=tcl
   pkg[gnuplot]=gnuplot-nox
+fi
+
+# `scripts/deps.sh kernel`: also what scripts/kernel-check.sh runs to build
+# Linux 6.1 and boot it (it checks libelf-dev, libssl-dev and
+# linux-source-6.1 itself: they install no command).
+declare -A kernel=(
+  [flex]=flex [bison]=bison [bc]=bc [cpio]=cpio [xz]=xz-utils
+  [qemu-system-x86_64]=qemu-system-x86 [size]=binutils [flock]=util-linux
+)
+if [[ ${1:-} == kernel ]]; then
+  for cmd in "${!kernel[@]}"; do pkg[$cmd]=${kernel[$cmd]}; done
 fi
 
 missing=()
