@@ -298,7 +298,9 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 		i := fn.Start + r
 		s := in[r]
 		if f.Stmts[i].Kind != parser.Instr {
-			push(i+1, s)
+			if !IsUD2Bytes(f, i) {
+				push(i+1, s)
+			}
 			continue
 		}
 		w := f.Word(i)
@@ -405,6 +407,27 @@ func Stops(w string) bool {
 		return strings.HasPrefix(w, "ud")
 	}
 	return strings.HasPrefix(w, "sysret") || strings.HasPrefix(w, "sysexit")
+}
+
+// IsUD2Bytes reports whether statement i is ud2 written as data,
+// ".byte 0x0f, 0x0b": the kernel's ASM_UD2, which BUG() puts in inline asm
+// (as assembles it to the instruction, which objtool decodes as a dead end).
+func IsUD2Bytes(f *parser.File, i int) bool {
+	if f.Stmts[i].Kind != parser.Directive || !f.WordIs(i, ".byte") {
+		return false
+	}
+	var buf [3]parser.Span
+	args := f.SplitArgs(i, buf[:0])
+	if len(args) != 2 {
+		return false
+	}
+	for k, want := range []int64{0x0f, 0x0b} {
+		v, err := strconv.ParseInt(strings.TrimSpace(string(f.Src[args[k].Pos:args[k].End])), 0, 64)
+		if err != nil || v != want {
+			return false
+		}
+	}
+	return true
 }
 
 // IsNumericRef reports whether ref names a numeric local label: "1f", "2b".

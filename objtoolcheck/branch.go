@@ -127,7 +127,7 @@ func (c *checker) labelsData(j int) bool {
 			return false
 		case parser.Directive:
 			if dataDirective(c.f.Word(k)) {
-				return true
+				return !analysis.IsUD2Bytes(c.f, k)
 			}
 		}
 	}

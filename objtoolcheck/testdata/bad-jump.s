@@ -70,6 +70,33 @@ to_nowhere:
 
 # --- negative cases -------------------------------------------------------
 
+# The kernel's BUG(): ud2 written as data in inline asm (ASM_UD2, ".byte
+# 0x0f, 0x0b") is the instruction, a dead end: no data label, no stack
+# mismatch with the path that pushed %rbx and jumps past it.
+	.globl	bug_on
+	.type	bug_on, @function
+bug_on:
+	testq	%rdi, %rdi
+	je	.Lbo_bug
+	cmpq	$1, %rdi
+	je	.Lbo_ud
+	pushq	%rbx
+	call	bug_on
+	popq	%rbx
+	jmp	.Lbo_ret
+.Lbo_bug:
+	pushq	%rbx
+#APP
+	.byte 0x0f, 0x0b
+#NO_APP
+.Lbo_ret:
+	ret
+.Lbo_ud:
+#APP
+	.byte 0x0f, 0x0b
+#NO_APP
+	.size	bug_on, .-bug_on
+
 # A loop head behind .p2align, a label followed by other labels and CFI.
 	.globl	aligned_head
 	.type	aligned_head, @function
