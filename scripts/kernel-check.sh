@@ -17,7 +17,8 @@
 #   3. the marked-up assembly of every object (--optpoline-keep-asm) is a
 #      fixed point of the markup: marking it up again promotes nothing, so
 #      every call and tail jump through a thunk outside inline asm and the
-#      skipped sections became a site;
+#      skipped sections became a site (the skipped ones are counted by
+#      reason);
 #   4. "optpoline check --kernel" finds nothing in that assembly;
 #   5. the bzImage boots in qemu (TCG) with an initramfs whose /init prints
 #      a known line and powers off, with the default retpolines and with
@@ -85,8 +86,15 @@ go build -o bin/optpoline ./cmd/optpoline
 go build -o bin/verifybin ./cmd/verifybin
 opt=$root/bin/optpoline
 
-rm -rf "$work"
-mkdir -p "$work"
+# KERNEL_CHECK_REUSE=1 keeps a finished build of WORKDIR and only checks
+# it again (for working on the checks; not for CI).
+reuse=false
+if [ "${KERNEL_CHECK_REUSE:-}" = 1 ] && [ -f "$work/opt/vmlinux" ]; then
+  reuse=true
+else
+  rm -rf "$work"
+  mkdir -p "$work"
+fi
 
 # configure DIR: tinyconfig plus what the check needs, in DIR.
 configure() {
@@ -116,9 +124,11 @@ build() {
 }
 
 obj=$work/opt
-configure "$obj"
-say "building Linux $version (tinyconfig + retpolines, ORC) with CC=\"optpoline cc gcc\", -j$jobs"
-OPTPOLINE_FLAGS=--optpoline-keep-asm build "$obj" "$work/build.log" CC="$opt cc gcc"
+if ! $reuse; then
+  configure "$obj"
+  say "building Linux $version (tinyconfig + retpolines, ORC) with CC=\"optpoline cc gcc\", -j$jobs"
+  OPTPOLINE_FLAGS=--optpoline-keep-asm build "$obj" "$work/build.log" CC="$opt cc gcc"
+fi
 
 # 1. A clean build: objtool and ld warnings, and any note of the wrapper.
 if grep -E 'warning: objtool:|orphan section|^optpoline' "$work/build.log" >"$work/warnings.txt"; then
@@ -144,9 +154,7 @@ sites=$(sed -n 's/.*: \([0-9]*\) sites in .*/\1/p' "$work/verify.txt" | head -n1
 find "$obj" -name '*.opt.s' | sort >"$work/asm.list"
 nasm=$(wc -l <"$work/asm.list")
 [ "$nasm" -gt 100 ] || die "only $nasm marked-up .s files kept"
-# optpoline's own placeholder stubs (optpoline.ph.*) are branches to the
-# thunks by design; everything else must already be a site.
-xargs -a "$work/asm.list" "$opt" markup --mode=kernel --stats --skip-function='optpoline.*' -o /dev/null \
+xargs -a "$work/asm.list" "$opt" markup --mode=kernel --stats \
   2>"$work/remark.txt" >/dev/null || die "markup of the kept assembly failed (see $work/remark.txt)"
 again=$(grep -E '^[^ ]+: [0-9]+ sites' "$work/remark.txt" | grep -v ': 0 sites' || true)
 if [ -n "$again" ]; then

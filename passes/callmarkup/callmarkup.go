@@ -204,8 +204,18 @@ func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 	if k, _ := x86.Thunk(unquote(fn.Name)); k != x86.NotThunk {
 		funcSkip = true
 	}
+	if strings.HasPrefix(unquote(fn.Name), "optpoline.") {
+		// Markup's own outline blocks and stubs: their branches through
+		// registers and thunks are the fallbacks, so marked-up output has
+		// nothing left to promote.
+		funcSkip = true
+	}
 	var stack []analysis.StackState
 	id := 0
+	// A site markup wrote earlier: from .Lopt_site_N to its hit branch
+	// (after .Lopt_hit_N). Its fallback and placeholder branches stay as
+	// they are, so that marked-up code has nothing left to promote.
+	inSite, atHit := false, false
 	for i := fn.Start; i < fn.End; i++ {
 		st := &f.Stmts[i]
 		if st.Kind == parser.Directive {
@@ -213,7 +223,20 @@ func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 			continue
 		}
 		section := m.ss.Current()
+		if st.Kind == parser.Label {
+			switch w := f.Word(i); {
+			case strings.HasPrefix(w, ".Lopt_site_"):
+				inSite = true
+			case strings.HasPrefix(w, ".Lopt_hit_"):
+				atHit = inSite
+			}
+		}
 		if st.Kind != parser.Instr {
+			continue
+		}
+		if inSite {
+			inSite = !atHit // the hit branch is the site's last instruction
+			atHit = false
 			continue
 		}
 		c := x86.Classify(f.Word(i))

@@ -98,6 +98,17 @@ func TestGolden(t *testing.T) {
 				t.Errorf("stats (-want +got):\n%s", d)
 			}
 			assemble(t, out.Bytes())
+
+			// A fixed point: the output has nothing left to promote and
+			// comes back byte for byte.
+			var again bytes.Buffer
+			res2, err := markup.File("out.s", out.Bytes(), cfg, &again)
+			if err != nil {
+				t.Fatalf("markup of the output: %v", err)
+			}
+			if len(res2.Sites) != 0 || !bytes.Equal(again.Bytes(), out.Bytes()) {
+				t.Errorf("markup of the output promotes %d more sites (%s)", len(res2.Sites), res2.Summary())
+			}
 		})
 	}
 }
