@@ -72,7 +72,21 @@ const (
 	FlagKernel    = 1 << 3 // emitted in kernel mode
 	FlagStatic    = 1 << 4 // promoted statically from a profile (no run-time patching)
 	FlagNotrack   = 1 << 5 // the original branch had a notrack prefix
+	// FlagDispatch marks a dispatch site (sites.md §7): an intra-function
+	// indirect jump (computed goto) with a known label set. Its entry
+	// reads differently: site is the first compare, call the learning
+	// call (learned sites with a runtime) or the final fallback jmp, slot
+	// the first entry's slot, outline the label set (LabelSet), nout the
+	// number of inline entries (16 bytes each from site, cmpq / nopl / je
+	// with its rel32 at +12, 4-aligned) or 0 for a funnel, which is also
+	// FlagStatic: never patched.
+	FlagDispatch = 1 << 6
 )
+
+// A label set (the outline field of a dispatch entry) is a u32 count
+// followed by that many s32 PC-relative label addresses, 4-aligned, in
+// LabelSetSection.
+const LabelSetSection = ".rodata.optpoline"
 
 // Header opens a table fragment (one per object file and comdat group):
 //

@@ -341,6 +341,12 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			if tgt, ok := directTarget(f, i, ops[:0]); ok {
 				if j, ok := local(i, tgt); ok {
 					push(j, s)
+				} else if dispatchPlaceholder(tgt) {
+					// A learned dispatch entry's je (passes/dispatch):
+					// an indirect jump until the runtime patches it.
+					for _, j := range tableTargets {
+						push(j, s)
+					}
 				}
 			}
 			continue
@@ -428,6 +434,17 @@ func IsUD2Bytes(f *parser.File, i int) bool {
 		}
 	}
 	return true
+}
+
+// dispatchPlaceholder reports a conditional jump's target that jumps on
+// through a register: a retpoline thunk, or the "jmp *%REG" stubs
+// (optpoline.djmp.REG) of learned dispatch entries.
+func dispatchPlaceholder(sym string) bool {
+	switch k, _ := x86.Thunk(sym); k {
+	case x86.IndirectThunk, x86.IndirectThunkNT, x86.LLVMRetpoline:
+		return true
+	}
+	return strings.HasPrefix(sym, "optpoline.djmp.")
 }
 
 // IsNumericRef reports whether ref names a numeric local label: "1f", "2b".

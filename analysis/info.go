@@ -19,6 +19,8 @@ type fileInfo struct {
 	// pads maps an exception landing pad label to the start labels of the
 	// call-site ranges that land there (from .gcc_except_table).
 	pads map[string][]string
+	// labels maps every non-numeric label to its first definition.
+	labels map[string]int
 }
 
 var infoCache struct {
@@ -46,6 +48,14 @@ func infoOf(f *parser.File) *fileInfo {
 		}
 	}
 	fi.pads = landingPads(f)
+	fi.labels = map[string]int{}
+	for i := range f.Stmts {
+		if st := &f.Stmts[i]; st.Kind == parser.Label && st.Flags&parser.Numeric == 0 {
+			if _, dup := fi.labels[f.Word(i)]; !dup {
+				fi.labels[f.Word(i)] = i
+			}
+		}
+	}
 	infoCache.f, infoCache.n, infoCache.info = f, len(f.Stmts), fi
 	return fi
 }

@@ -29,6 +29,8 @@ type Options struct {
 	// build (scripts/kernel-check.sh); -save-temps keeps it too, with the
 	// compiler's other temporaries.
 	KeepAsm bool
+	// Dispatch is the strategy for dispatch jumps (computed goto).
+	Dispatch passes.Dispatch
 }
 
 // DefaultOptions are the settings without any --optpoline-* option.
@@ -98,6 +100,12 @@ func (o *Options) set(arg string) error {
 			return fmt.Errorf("%s: want a profile file", arg)
 		}
 		o.Profile = val
+	case "dispatch":
+		d, err := passes.ParseDispatch(val)
+		if err != nil {
+			return fmt.Errorf("%s: %w", arg, err)
+		}
+		o.Dispatch = d
 	case "outline":
 		k, err := strconv.Atoi(val)
 		if err != nil || k < 0 || k > 255 {

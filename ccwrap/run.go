@@ -127,7 +127,7 @@ func (r *Runner) markup(p *Plan, j Job) error {
 		return err
 	}
 	open := func() (io.ReadCloser, error) { return os.Open(j.Asm) }
-	cfg := passes.Config{Mode: p.Mode, Outline: r.Options.Outline, Runtime: p.Runtime, Profile: r.Profile}
+	cfg := passes.Config{Mode: p.Mode, Outline: r.Options.Outline, Runtime: p.Runtime, Profile: r.Profile, Dispatch: r.Options.Dispatch}
 	name := j.Source + ".s"
 	return atomicfile.Write(j.Marked, func(w io.Writer) error {
 		res, err := markup.Stream(name, open, cfg, w, pieceSize)

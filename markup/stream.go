@@ -9,6 +9,7 @@ import (
 	"github.com/optpoline/optpoline/parser"
 	"github.com/optpoline/optpoline/passes"
 	"github.com/optpoline/optpoline/passes/callmarkup"
+	"github.com/optpoline/optpoline/passes/dispatch"
 )
 
 // Stream is File for long inputs: it works piece by piece, so memory
@@ -18,6 +19,21 @@ import (
 // name); the second rewrites whole functions at a time and writes as it
 // goes. Nothing is written when the input has errors.
 func Stream(name string, open func() (io.ReadCloser, error), cfg passes.Config, w io.Writer, pieceSize int) (*callmarkup.Result, error) {
+	r, err := StreamAll(name, open, cfg, w, pieceSize)
+	if r == nil {
+		return nil, err
+	}
+	return r.Calls, err
+}
+
+// Results are the results of every pass over a file.
+type Results struct {
+	Calls    *callmarkup.Result
+	Dispatch *dispatch.Result
+}
+
+// StreamAll is Stream, returning the results of every pass.
+func StreamAll(name string, open func() (io.ReadCloser, error), cfg passes.Config, w io.Writer, pieceSize int) (*Results, error) {
 	facts := callmarkup.Facts{Symbols: cfg.Profile != nil}
 	var errs parser.ErrorList
 	err := pieces(name, open, pieceSize, func(c *parser.Chunker, f *parser.File, scanErrs parser.ErrorList) error {
@@ -38,6 +54,7 @@ func Stream(name string, open func() (io.ReadCloser, error), cfg passes.Config, 
 
 	pc := facts.Piece(name)
 	total := &callmarkup.Result{}
+	disp := &dispatch.Result{}
 	err = pieces(name, open, pieceSize, func(c *parser.Chunker, f *parser.File, _ parser.ErrorList) error {
 		cut := len(f.Stmts)
 		if !c.Last() {
@@ -62,9 +79,18 @@ func Stream(name string, open func() (io.ReadCloser, error), cfg passes.Config, 
 		for k, n := range res.ByKind {
 			total.ByKind[k] += n
 		}
+		d := u.Results[dispatch.Pass].(*dispatch.Result)
+		disp.Sites = append(disp.Sites, d.Sites...)
+		disp.Skipped = append(disp.Skipped, d.Skipped...)
+		for k, n := range d.ByKind {
+			disp.ByKind[k] += n
+		}
+		disp.Funnels += d.Funnels
+		disp.Learned += d.Learned
+		disp.NLabels += d.NLabels
 		return nil
 	})
-	return total, err
+	return &Results{Calls: total, Dispatch: disp}, err
 }
 
 // pieces calls fn for every piece of the input.

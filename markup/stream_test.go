@@ -37,15 +37,20 @@ func TestStreamMatchesFile(t *testing.T) {
 			return
 		}
 		var whole, streamed bytes.Buffer
-		wr, err := File(u.Name, src, cfg, &whole)
+		wa, err := FileAll(u.Name, src, cfg, &whole)
 		if err != nil {
 			t.Errorf("%s: File: %v", u.Name, err)
 			return
 		}
 		open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(src)), nil }
-		sr, err := Stream(u.Name, open, cfg, &streamed, 4096)
+		sa, err := StreamAll(u.Name, open, cfg, &streamed, 4096)
 		if err != nil {
 			t.Errorf("%s: Stream: %v", u.Name, err)
+			return
+		}
+		wr, sr := wa.Calls, sa.Calls
+		if wa.Dispatch.Summary() != sa.Dispatch.Summary() {
+			t.Errorf("%s: File: %s; Stream: %s", u.Name, wa.Dispatch.Summary(), sa.Dispatch.Summary())
 			return
 		}
 		if wr.Summary() != sr.Summary() {
@@ -58,7 +63,7 @@ func TestStreamMatchesFile(t *testing.T) {
 				return
 			}
 		}
-		if len(wr.Sites) == 0 {
+		if len(wr.Sites)+len(wa.Dispatch.Sites) == 0 {
 			if !bytes.Equal(streamed.Bytes(), src) {
 				t.Errorf("%s: nothing promoted but Stream changed the file", u.Name)
 			}

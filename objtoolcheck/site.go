@@ -38,12 +38,16 @@ func (c *checker) checkSites() {
 				continue
 			}
 			seen[e.site] = e.at
+			if e.flags >= 0 && e.flags&abi.FlagDispatch != 0 {
+				c.checkDispatchEntry(e)
+				continue
+			}
 			c.checkSiteEntry(e)
 		}
 	}
 	// Every site in the code must be in a table.
 	for name, j := range c.labels {
-		if strings.HasPrefix(name, ".Lopt_site_") && !abi.IsTableSection(c.nextSec(j)) {
+		if (strings.HasPrefix(name, ".Lopt_site_") || strings.HasPrefix(name, ".Lopt_dsite_")) && !abi.IsTableSection(c.nextSec(j)) {
 			if _, ok := seen[name]; !ok {
 				c.report(j, c.funcName(j), Site, "site %s is not in the optpoline_sites table", name)
 			}

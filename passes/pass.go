@@ -49,6 +49,38 @@ type Config struct {
 	SkipFunctions []string // function globs never rewritten
 	// Profile, when set, promotes profiled sites statically (static.go).
 	Profile StaticProfile
+	// Dispatch picks how passes/dispatch rewrites intra-function indirect
+	// jumps (computed goto); DispatchAuto picks per site kind.
+	Dispatch Dispatch
+}
+
+// Dispatch is a strategy for dispatch jumps (sites.md §7).
+type Dispatch uint8
+
+const (
+	DispatchAuto    Dispatch = iota // the measured winner for the site's kind
+	DispatchOff                     // leave dispatch jumps alone
+	DispatchLearned                 // inline entries the runtime patches to hot labels
+	DispatchFunnel                  // a compare tree over every label of the set
+)
+
+var dispatchNames = [...]string{"auto", "off", "learned", "funnel"}
+
+func (d Dispatch) String() string {
+	if int(d) < len(dispatchNames) {
+		return dispatchNames[d]
+	}
+	return "Dispatch(?)"
+}
+
+// ParseDispatch reads a strategy name: auto, off, learned or funnel.
+func ParseDispatch(s string) (Dispatch, error) {
+	for i, n := range dispatchNames {
+		if n == s {
+			return Dispatch(i), nil
+		}
+	}
+	return 0, fmt.Errorf("dispatch strategy %q: want auto, off, learned or funnel", s)
 }
 
 // Unit is one file, or one piece of a file, being processed by a pipeline.
@@ -73,10 +105,11 @@ type Piece struct {
 	Source    string          // the file's first .file name, or its path
 
 	// Carried from piece to piece; passes update them.
-	Sections parser.SectionState // the section state at the piece's start
-	Groups   map[string]string   // comdat group of each section seen so far
-	NextSite int                 // number of the piece's first site
-	Emitted  map[string]bool     // file-wide definitions already written (labels, stubs)
+	Sections     parser.SectionState // the section state at the piece's start
+	Groups       map[string]string   // comdat group of each section seen so far
+	NextSite     int                 // number of the piece's first site
+	NextDispatch int                 // number of the piece's first dispatch site
+	Emitted      map[string]bool     // file-wide definitions already written (labels, stubs)
 
 	// Symbols, gathered for static promotion only (Config.Profile): the
 	// file's symbol names, with SymDefined and SymReferenced bits.

@@ -30,7 +30,7 @@ int main(void) {
 	P(offsetof(struct optpoline_entry, nout)); P(offsetof(struct optpoline_entry, reserved));
 	P(offsetof(struct optpoline_entry, id));
 	P(OPTPOLINE_F_TAIL); P(OPTPOLINE_F_FROM_MEM); P(OPTPOLINE_F_FROM_THUNK); P(OPTPOLINE_F_KERNEL);
-	P(OPTPOLINE_F_STATIC); P(OPTPOLINE_F_NOTRACK);
+	P(OPTPOLINE_F_STATIC); P(OPTPOLINE_F_NOTRACK); P(OPTPOLINE_F_DISPATCH);
 	printf("sections %s %s %s\n", OPTPOLINE_TABLE_SECTION, OPTPOLINE_SLOT_SECTION, OPTPOLINE_OUTLINE_SECTION);
 	return 0;
 }
@@ -55,6 +55,7 @@ int main(void) {
 		{"OPTPOLINE_F_TAIL", abi.FlagTail}, {"OPTPOLINE_F_FROM_MEM", abi.FlagFromMem},
 		{"OPTPOLINE_F_FROM_THUNK", abi.FlagFromThunk}, {"OPTPOLINE_F_KERNEL", abi.FlagKernel},
 		{"OPTPOLINE_F_STATIC", abi.FlagStatic}, {"OPTPOLINE_F_NOTRACK", abi.FlagNotrack},
+		{"OPTPOLINE_F_DISPATCH", abi.FlagDispatch},
 	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "abi.c")

@@ -8,6 +8,8 @@
 //     abi) and the public API.
 //   - learn.S: the learning stubs __optpoline_learn_REG and
 //     __optpoline_learn_thunk_REG.
+//   - learnjump.S: the dispatch sites' learning code
+//     __optpoline_learn_jump_REG and __optpoline_learn_jump_thunk_REG.
 //   - thunks.S: user-space retpoline thunks __x86_indirect_thunk_REG.
 //   - ring.c: per-thread sample rings (build with -mgeneral-regs-only).
 //   - runtime.c: registration, the promoter and the patch protocol.
@@ -35,6 +37,7 @@ var Objects = []struct {
 	Flags  []string
 }{
 	{"src/learn.S", nil},
+	{"src/learnjump.S", nil},
 	{"src/thunks.S", nil},
 	{"src/ring.c", []string{"-mgeneral-regs-only"}},
 	{"src/runtime.c", nil},

@@ -27,6 +27,7 @@ COMPILER may be preceded by a launcher (ccache, distcc, sccache, icecc).
 Flags (anywhere on the line, or space-separated in OPTPOLINE_FLAGS):
   --optpoline-mode=user|kernel  markup mode (kernel is implied by -mcmodel=kernel)
   --optpoline-outline=K         outline-block entries per site (default 4)
+  --optpoline-dispatch=S        dispatch jumps (computed goto): auto, off, learned, funnel
   --optpoline-off               run the compiler unchanged
   --optpoline-asm               also mark up .s and .S inputs
   --optpoline-fallback          on a markup error, warn and assemble the unmodified assembly

@@ -12,7 +12,6 @@ import (
 	"github.com/optpoline/optpoline/markup"
 	"github.com/optpoline/optpoline/parser"
 	"github.com/optpoline/optpoline/passes"
-	"github.com/optpoline/optpoline/passes/callmarkup"
 )
 
 // maxErrors is how many errors a file reports before "too many errors", as in cmd/asm.
@@ -26,6 +25,7 @@ func runMarkup(e *env, args []string) int {
 	outline := fs.Int("outline", 4, "outline-block entries per site (0: no outline block)")
 	mode := fs.String("mode", "user", "user or kernel (kernel: the compiler's thunks as fallback, kernel skip list)")
 	learn := fs.Bool("runtime", false, "send every site's misses to the runtime's learning stubs (the program must link the runtime; optpoline cc does)")
+	disp := fs.String("dispatch", "auto", "dispatch jumps (computed goto): auto, off, learned or funnel (design/sites.md §7)")
 	stats := fs.Bool("stats", false, "print per-file site counts by kind, and every skipped candidate, to stderr")
 	skipSec := fs.StringSlice("skip-section", nil, "never rewrite code in sections matching `GLOB` (repeatable)")
 	skipFn := fs.StringSlice("skip-function", nil, "never rewrite functions matching `GLOB` (repeatable)")
@@ -39,6 +39,10 @@ func runMarkup(e *env, args []string) int {
 		return 2
 	}
 	cfg := passes.Config{Outline: *outline, SkipSections: *skipSec, SkipFunctions: *skipFn, Runtime: *learn}
+	var err error
+	if cfg.Dispatch, err = passes.ParseDispatch(*disp); err != nil {
+		return usageErr("--dispatch: " + err.Error())
+	}
 	switch {
 	case len(files) == 0:
 		return usageErr("no input files")
@@ -98,21 +102,27 @@ func markupFile(e *env, name, dst string, cfg passes.Config, stats bool) error {
 	} else if _, err := os.Stat(name); err != nil {
 		return err
 	}
-	var res *callmarkup.Result
+	var res *markup.Results
 	err := writeOutput(e, dst, func(w io.Writer) error {
 		var err error
-		res, err = markup.Stream(name, open, cfg, w, pieceSize)
+		res, err = markup.StreamAll(name, open, cfg, w, pieceSize)
 		return err
 	})
 	if err == nil {
-		for _, w := range res.Warnings {
+		for _, w := range res.Calls.Warnings {
 			fmt.Fprintf(e.stderr, "%s:%d: warning: %s\n", name, w.Line, w.Msg)
 		}
 	}
 	if err == nil && stats {
-		fmt.Fprintf(e.stderr, "%s: %s\n", name, res.Summary())
-		for _, s := range res.Skipped {
+		fmt.Fprintf(e.stderr, "%s: %s\n", name, res.Calls.Summary())
+		for _, s := range res.Calls.Skipped {
 			fmt.Fprintf(e.stderr, "%s:%d: skipped in %s: %s\n", name, s.Line, s.Func, s.Reason)
+		}
+		if d := res.Dispatch; len(d.Sites)+len(d.Skipped) > 0 {
+			fmt.Fprintf(e.stderr, "%s: %s\n", name, d.Summary())
+			for _, s := range d.Skipped {
+				fmt.Fprintf(e.stderr, "%s:%d: dispatch skipped in %s: %s\n", name, s.Line, s.Func, s.Reason)
+			}
 		}
 	}
 	return err

@@ -104,6 +104,18 @@ func crossCheck(insns map[uint64]insn, s Site) []string {
 			fail("objdump reads %q # %s, verify decoded cmpq %#x(%%rip), %s", in.text, in.comment, s.CmpSlot, regName(s.CmpReg))
 		}
 	}
+	if s.Flags&abi.FlagDispatch != 0 {
+		// A dispatch site: verify decoded its entries (learned) or only
+		// its first compare (funnel).
+		for _, o := range s.Outline {
+			if in, ok := get(o.At+10, "je"); ok {
+				if to, _, okt := in.branchTarget(); in.mnemonic() != "je" || !okt || to != o.JeTarget {
+					fail("objdump reads %q at %#x, verify decoded je %#x", in.text, o.At+10, o.JeTarget)
+				}
+			}
+		}
+		return bad
+	}
 	if in, ok := get(s.SiteAt+7, "je"); ok {
 		to, _, okt := in.branchTarget()
 		if in.mnemonic() != "je" || !okt || to != s.JeTarget {

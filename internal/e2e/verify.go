@@ -20,7 +20,7 @@ type Report struct {
 	Fragments int            // table fragments (one per object file with sites)
 	Entries   int            // site entries
 	ByFlag    map[string]int // entries per flag name (FlagNames); "none" counts entries without flags
-	Outlined  int            // entries with an outline block
+	Outlined  int            // entries with an outline block (dispatch entries never count)
 	Problems  []string       // every mismatch between the table and the code, one line each
 }
 
@@ -35,9 +35,10 @@ var FlagNames = []struct {
 	{abi.FlagKernel, "kernel"},
 	{abi.FlagStatic, "static"},
 	{abi.FlagNotrack, "notrack"},
+	{abi.FlagDispatch, "dispatch"},
 }
 
-const knownFlags = abi.FlagTail | abi.FlagFromMem | abi.FlagFromThunk | abi.FlagKernel | abi.FlagStatic | abi.FlagNotrack
+const knownFlags = abi.FlagTail | abi.FlagFromMem | abi.FlagFromThunk | abi.FlagKernel | abi.FlagStatic | abi.FlagNotrack | abi.FlagDispatch
 
 // regNames are the 64-bit registers by ModRM number.
 var regNames = [16]string{"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
@@ -314,8 +315,8 @@ func verify(path string) (Report, []Site, error) {
 					rep.ByFlag[f.Name]++
 				}
 			}
-			if e.OutlineAt != 0 {
-				rep.Outlined++
+			if e.OutlineAt != 0 && e.Flags&abi.FlagDispatch == 0 {
+				rep.Outlined++ // (a dispatch entry's OutlineAt is its label set)
 			}
 			sites = append(sites, v.entry(name, e))
 		}
@@ -372,13 +373,17 @@ func (v *verifier) entry(frag string, e abi.ResolvedEntry) Site {
 	if e.Flags&^knownFlags != 0 {
 		v.problem("unknown flag bits %#x", e.Flags&^knownFlags)
 	}
-	if e.OutlineAt == 0 && e.NOut != 0 {
+	if e.OutlineAt == 0 && e.NOut != 0 && e.Flags&abi.FlagDispatch == 0 {
 		v.problem("nout %d without an outline block", e.NOut)
 	}
 	if v.sites[e.SiteAt] {
 		v.problem("two entries for the same site")
 	}
 	v.sites[e.SiteAt] = true
+	if e.Flags&abi.FlagDispatch != 0 {
+		v.dispatch(&st)
+		return st
+	}
 
 	// The inline part: cmpq slot(%rip), %REG; je hit.
 	if !im.exec(e.SiteAt) {

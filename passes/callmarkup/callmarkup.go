@@ -89,6 +89,8 @@ type Result struct {
 	Skipped  []Skip
 	ByKind   [numKinds]int
 	Warnings []Warning
+	// Funcs are the functions of the file (or piece), for later passes.
+	Funcs []analysis.Func
 }
 
 // skipSections are never rewritten (sites.md §1): init/exit code and the
@@ -113,6 +115,7 @@ func Run(u *passes.Unit) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	res.Funcs = fns
 	m := matcher{f: f, cfg: u.Config, res: res, ss: start, n: pc.NextSite}
 	next := 0 // first statement not yet covered by a function
 	for _, fn := range fns {

@@ -45,6 +45,10 @@ extern "C" {
 #define OPTPOLINE_F_KERNEL 0x08     /* kernel mode */
 #define OPTPOLINE_F_STATIC 0x10     /* promoted from a profile: never patched */
 #define OPTPOLINE_F_NOTRACK 0x20    /* the original had a notrack prefix */
+#define OPTPOLINE_F_DISPATCH 0x40   /* a dispatch jump (computed goto): site = first
+				     * cmpq of nout 16-byte entries (je rel32 at +12),
+				     * call = the learning call or final jmp, outline =
+				     * the label set (u32 n, s32 labels[n]) */
 
 /* Section and symbol names. */
 #define OPTPOLINE_TABLE_SECTION "optpoline_sites"

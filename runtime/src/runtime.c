@@ -35,7 +35,7 @@
 
 #define NT 16 /* targets counted per site */
 
-enum { T_CAND, T_PROMOTED, T_FAR };
+enum { T_CAND, T_PROMOTED, T_FAR, T_FOREIGN };
 
 struct tcount {
 	uintptr_t target;
@@ -53,6 +53,7 @@ struct site {
 	uint8_t nfilled; /* outline entries filled */
 	uint8_t done;    /* every slot filled: nothing to learn */
 	uint8_t stat;    /* OPTPOLINE_F_STATIC: promoted from a profile, never patched */
+	const uint32_t *set; /* dispatch sites: the label set (u32 n, s32 labels[n]) */
 	const char *file;
 	uint64_t misses; /* samples (calls that reached the stub) */
 	uint64_t calls;  /* estimated calls that reached the stub (for profiles) */
@@ -236,6 +237,36 @@ static uint64_t *outline_slot(const struct site *s, unsigned k)
 	return (uint64_t *)decode_cmp(p, s->reg);
 }
 
+/* A learned dispatch site (OPTPOLINE_F_DISPATCH): nout inline entries
+ * from the site on, laid out as outline entries (the runtime fills them
+ * the same way), and a call to the learning code whose return address
+ * names the site; or, without the runtime's learning, the original jump
+ * (nothing to learn). */
+static int decode_dispatch(struct site *s)
+{
+	s->outline = s->at;
+	s->inl = 1; /* no hit call */
+	if (!s->nout || outline_slot(s, 0) != (uint64_t *)s->slot)
+		return -1;
+	for (unsigned k = 1; k < s->nout; k++)
+		if (!outline_slot(s, k))
+			return -1;
+	const uint8_t *c = (const uint8_t *)s->call;
+	if (c[0] == 0xe8)
+		s->fb_ret = s->call + 5;
+	return 0;
+}
+
+/* Whether target is a label of a dispatch site's set. */
+static int in_set(const struct site *s, uintptr_t target)
+{
+	uint32_t n = s->set[0];
+	for (uint32_t i = 0; i < n; i++)
+		if (optpoline_rel((const int32_t *)&s->set[1 + i]) == target)
+			return 1;
+	return 0;
+}
+
 static int key_cmp(const void *a, const void *b)
 {
 	uintptr_t x = ((const struct key *)a)->ret, y = ((const struct key *)b)->ret;
@@ -263,7 +294,8 @@ static void rebuild_keys(void)
 			if (s->bad || !s->fb_ret)
 				continue;
 			k[n++] = (struct key){s->fb_ret, s};
-			k[n++] = (struct key){s->call + 5, s};
+			if (!(s->flags & OPTPOLINE_F_DISPATCH))
+				k[n++] = (struct key){s->call + 5, s};
 		}
 	qsort(k, n, sizeof *k, key_cmp);
 	rt.nkeys = n;
@@ -329,20 +361,30 @@ static void init_site(struct site *s, const struct optpoline_entry *e, const cha
 	s->nout = s->outline ? e->nout : 0;
 	if (s->nout > rt.max_outline)
 		s->nout = (uint8_t)rt.max_outline;
+	if (e->flags & OPTPOLINE_F_DISPATCH) {
+		s->set = (const uint32_t *)optpoline_rel(&e->outline);
+		if (e->flags & OPTPOLINE_F_STATIC) { /* a funnel: nothing to patch or learn */
+			s->outline = 0;
+			s->nout = 0;
+			s->done = 1;
+			return;
+		}
+		s->nout = e->nout > rt.max_outline ? (uint8_t)rt.max_outline : e->nout;
+	}
 	if (e->flags & OPTPOLINE_F_STATIC) {
 		/* Its slots hold their targets from the start: already filled. */
 		s->stat = s->bad = s->done = 1;
 		rt.st.statics++;
 		return;
 	}
-	s->bad = decode_site(s) != 0;
+	s->bad = ((e->flags & OPTPOLINE_F_DISPATCH) ? decode_dispatch(s) : decode_site(s)) != 0;
 	if (s->bad) {
 		rt.st.rejected++;
 		s->done = 1;
 		return;
 	}
 	/* Slots already filled (a fork child's inherited state). */
-	if (*(volatile uint64_t *)s->slot != OPTPOLINE_SENTINEL) {
+	if (!(s->flags & OPTPOLINE_F_DISPATCH) && *(volatile uint64_t *)s->slot != OPTPOLINE_SENTINEL) {
 		s->t[0] = (struct tcount){*(volatile uint64_t *)s->slot, 0, T_PROMOTED, 0};
 		s->inl = 1;
 	}
@@ -571,6 +613,10 @@ static int round_locked(void)
 					s->done = 1;
 					break;
 				}
+				if (s->set && !in_set(s, best->target)) {
+					best->state = T_FOREIGN; /* not a label of the set: never promoted */
+					continue;
+				}
 				if (!reach(rel32 + 4, best->target, &v)) {
 					best->state = T_FAR;
 					rt.st.far++;
@@ -596,9 +642,10 @@ static int round_locked(void)
 			}
 			uint64_t far = 0;
 			for (int k = 0; k < NT; k++)
-				if (s->t[k].state == T_FAR)
+				if (s->t[k].state == T_FAR || s->t[k].state == T_FOREIGN)
 					far += s->t[k].count;
-			/* Full, or mostly calls out of reach: nothing more to learn. */
+			/* Full, or mostly calls out of reach (or, for a dispatch
+			 * site, to labels outside its set): nothing more to learn. */
 			if ((s->inl && s->nfilled >= s->nout) || far * 2 > s->misses)
 				s->done = 1;
 		}
@@ -635,7 +682,8 @@ void optpoline_reset(void)
 				__atomic_store_n(outline_slot(s, k), OPTPOLINE_SENTINEL, __ATOMIC_RELEASE);
 			memset(s->t, 0, sizeof s->t);
 			s->misses = 0;
-			s->inl = s->nfilled = 0;
+			s->inl = (s->flags & OPTPOLINE_F_DISPATCH) != 0;
+			s->nfilled = 0;
 			s->done = !s->fb_ret;
 		}
 	for (struct optpoline_ring *r = rt.rings; r; r = r->next)
@@ -807,7 +855,11 @@ static struct line *snapshot(size_t *np)
 	for (struct table *t = rt.tables; t; t = t->next)
 		for (size_t i = 0; i < t->n; i++) {
 			const struct site *s = &t->sites[i];
+			if ((s->flags & OPTPOLINE_F_DISPATCH) && (s->flags & OPTPOLINE_F_STATIC))
+				continue; /* a funnel: nothing learned */
 			uint64_t v = *(volatile uint64_t *)s->slot;
+			if (s->flags & OPTPOLINE_F_DISPATCH)
+				v = OPTPOLINE_SENTINEL; /* no inline call: its entries are listed as outline */
 			if (!s->misses && v == OPTPOLINE_SENTINEL)
 				continue;
 			struct line *x = &l[n++];
