@@ -42,6 +42,7 @@ bench: deps build
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./parser/...
 	OPTPOLINE_BENCH_JSON=$(CURDIR)/bench-results/calls.json $(GO) test -run '^$$' -bench Calls -benchtime 1x ./runtime/
 	scripts/bench-sqlite.sh
+	scripts/bench-lua.sh
 	scripts/bench-build.sh
 	OPTPOLINE_BENCH_STATICCALL_JSON=$(CURDIR)/bench-results/staticcall.json \
 		$(GO) test -run '^$$' -bench StaticCall -benchtime 1x ./runtime/

@@ -225,7 +225,7 @@ func (c *checker) labelSet(e siteEntry, fn string, bad func(int, string, ...any)
 			bad(v.at, "dispatch site %s: label %s of its set is not defined", e.site, name)
 			continue
 		}
-		if g := c.funcName(lj); g != fn && !strings.HasPrefix(g, fn+".cold") {
+		if g := c.funcName(lj); baseFunc(g) != baseFunc(fn) {
 			bad(v.at, "dispatch site %s: label %s of its set is in %s, not in %s", e.site, name, g, fn)
 		}
 		if reads, at, why := analysis.FlagsReadAt(f, lj); reads {
@@ -277,4 +277,15 @@ func (c *checker) slotValue(slot string) string {
 		return strings.TrimSpace(f.Args(k))
 	}
 	return ""
+}
+
+// baseFunc is the function a gcc .cold part was split from ("f" for
+// "f.cold" and "f.cold.2"), or name itself.
+func baseFunc(name string) string {
+	if i := strings.LastIndex(name, ".cold"); i > 0 {
+		if rest := name[i+len(".cold"):]; rest == "" || rest[0] == '.' && strings.Trim(rest[1:], "0123456789") == "" && len(rest) > 1 {
+			return name[:i]
+		}
+	}
+	return name
 }

@@ -200,7 +200,7 @@ func (m *matcher) function(fn analysis.Func) {
 			continue
 		}
 		if labels == nil {
-			labels = m.labelSet(fn)
+			labels = m.labelSet(m.parent(fn))
 		}
 		if len(labels) == 0 {
 			continue // not a dispatch jump: callmarkup's (tail call or not)
@@ -321,6 +321,19 @@ func (m *matcher) labelSet(fn analysis.Func) []Label {
 		}
 	}
 	return out
+}
+
+// parent is the function a .cold part was split from (fn itself for any
+// other): its labels are the cold part's jumps' targets too.
+func (m *matcher) parent(fn analysis.Func) analysis.Func {
+	if p, ok := coldParent(fn.Name); ok {
+		for _, g := range m.funcs {
+			if g.Name == p {
+				return g
+			}
+		}
+	}
+	return fn
 }
 
 func (m *matcher) isFunc(name string) bool {

@@ -77,37 +77,40 @@ func (e *emitter) header(b *strings.Builder, s Site, what string) {
 	fmt.Fprintf(b, "\t# optpoline dispatch site %d (%s, %d labels): %s\n", s.N, what, len(s.Labels), strings.TrimSpace(e.f.Format(s.Stmt)))
 }
 
-// funnel writes a compare tree over the label set, in address order, then
-// the labels of other sections one by one, then the original jump.
+// funnel writes a compare tree over the labels of each section the set
+// spans (address order is known only within a section), the jump's own
+// section first, each tree's misses going on to the next, then the
+// original jump.
 func (e *emitter) funnel(b *strings.Builder, s Site) {
 	e.header(b, s, "funnel")
-	var main, other []int
+	bySec := map[string][]int{}
+	var secs []string
 	for k, l := range s.Labels {
-		if l.Section == s.Section {
-			main = append(main, k)
-		} else {
-			other = append(other, k)
+		if _, ok := bySec[l.Section]; !ok {
+			secs = append(secs, l.Section)
 		}
+		bySec[l.Section] = append(bySec[l.Section], k)
 	}
-	// Within a section, file order is address order.
-	sort.SliceStable(main, func(a, c int) bool { return s.Labels[main[a]].Stmt < s.Labels[main[c]].Stmt })
+	sort.SliceStable(secs, func(a, c int) bool {
+		if (secs[a] == s.Section) != (secs[c] == s.Section) {
+			return secs[a] == s.Section
+		}
+		return len(bySec[secs[a]]) > len(bySec[secs[c]])
+	})
 	fb := fmt.Sprintf(".Lopt_dfb_%d", s.N)
-	miss := fb
-	if len(other) > 0 {
-		miss = fmt.Sprintf(".Lopt_drest_%d", s.N)
-	}
 	fmt.Fprintf(b, ".Lopt_dsite_%d:\n", s.N)
-	if len(main) > 0 {
-		e.tree(b, s, main, miss, true)
-	}
-	if len(other) > 0 {
-		fmt.Fprintf(b, "%s:\n", miss)
-		if len(main) == 0 {
-			e.first[s.N] = other[0]
+	for g, sec := range secs {
+		idx := bySec[sec]
+		// Within a section, file order is address order.
+		sort.SliceStable(idx, func(a, c int) bool { return s.Labels[idx[a]].Stmt < s.Labels[idx[c]].Stmt })
+		miss := fb
+		if g+1 < len(secs) {
+			miss = fmt.Sprintf(".Lopt_drest_%d_%d", s.N, g+1)
 		}
-		for _, k := range other {
-			e.compare(b, s, k)
+		if g > 0 {
+			fmt.Fprintf(b, ".Lopt_drest_%d_%d:\n", s.N, g)
 		}
+		e.tree(b, s, idx, miss, true)
 	}
 	fmt.Fprintf(b, "%s:\n\t%s\n", fb, e.fallback(s))
 }
