@@ -14,6 +14,8 @@
 #                      call sites learned by the runtime, dispatch jumps --dispatch=auto)
 #   optpoline-funnel   the same with --optpoline-dispatch=funnel
 #   optpoline-learned  the same with --optpoline-dispatch=learned
+#   plain-funnel       no retpolines, through `optpoline cc --optpoline-dispatch=funnel gcc`
+#                      (is a funnel worth it where jmp *%REG is predicted? the default says no)
 #
 # (A new kind is one more case in build_flags; issue 8's profile-guided
 # "static" build goes there.) Every kind compiles Lua's sources (lua.c and
@@ -71,7 +73,8 @@ build_flags() {
   optpoline) echo "$wrap|$rpx|" ;;
   optpoline-funnel) echo "$wrap_head --optpoline-dispatch=funnel gcc|$rpx|" ;;
   optpoline-learned) echo "$wrap_head --optpoline-dispatch=learned gcc|$rpx|" ;;
-  *) integ_die "unknown kind '$1' (want plain, retpoline, optpoline, optpoline-funnel or optpoline-learned)" ;;
+  plain-funnel) echo "$wrap_head --optpoline-dispatch=funnel gcc||" ;;
+  *) integ_die "unknown kind '$1' (want plain, retpoline, optpoline, optpoline-funnel, optpoline-learned or plain-funnel)" ;;
   esac
 }
 for k in "${kinds[@]}"; do build_flags "$k" >/dev/null; done
