@@ -341,7 +341,7 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			if tgt, ok := directTarget(f, i, ops[:0]); ok {
 				if j, ok := local(i, tgt); ok {
 					push(j, s)
-				} else if dispatchPlaceholder(tgt) {
+				} else if IsDispatchPlaceholder(tgt) {
 					// A learned dispatch entry's je (passes/dispatch):
 					// an indirect jump until the runtime patches it.
 					for _, j := range tableTargets {
@@ -436,10 +436,10 @@ func IsUD2Bytes(f *parser.File, i int) bool {
 	return true
 }
 
-// dispatchPlaceholder reports a conditional jump's target that jumps on
+// IsDispatchPlaceholder reports a conditional jump's target that jumps on
 // through a register: a retpoline thunk, or the "jmp *%REG" stubs
 // (optpoline.djmp.REG) of learned dispatch entries.
-func dispatchPlaceholder(sym string) bool {
+func IsDispatchPlaceholder(sym string) bool {
 	switch k, _ := x86.Thunk(sym); k {
 	case x86.IndirectThunk, x86.IndirectThunkNT, x86.LLVMRetpoline:
 		return true

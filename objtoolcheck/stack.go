@@ -154,7 +154,7 @@ func (c *checker) leavesFunc(fl *analysis.Flow, i int, os []parser.Operand) bool
 	if !ok {
 		return false // jmp .L1+1 and the like: bad-jump's business
 	}
-	if analysis.IsThunk(tgt) {
+	if analysis.IsThunk(tgt) || analysis.IsDispatchPlaceholder(tgt) {
 		return !fl.Dispatch
 	}
 	if j, ok := c.labels[tgt]; ok {
