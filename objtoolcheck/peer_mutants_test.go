@@ -88,6 +88,10 @@ var corpusBaseline = []baselineFinding{
 	{"*/interp.c", "run_goto", objtoolcheck.StackSibling, false,
 		"computed goto: objtool takes the indirect jmp for a tail call; we see the function take its labels' " +
 			"addresses and keep the jmp inside it"},
+	{"*/cgoto.c", "run", objtoolcheck.StackSibling, false,
+		"computed goto, as in interp.c: objtool takes the indirect jmp for a tail call"},
+	{"clang-*/cgoto.c", "classify", objtoolcheck.StackSibling, false,
+		"computed goto, as in interp.c: objtool takes the indirect jmp for a tail call"},
 	{"gcc-*/throwcall.cc", "_Z7call_fpPFllEl", objtoolcheck.Unreachable, false,
 		"an exception landing pad, reached through .gcc_except_table, which objtool does not read"},
 	{"clang-*/throwcall.cc", "_Z9may_throwl", objtoolcheck.Unreachable, false,
