@@ -146,7 +146,7 @@ func TestVerifyRejects(t *testing.T) {
 		{"entry call is not the je target", "call0", "\t.long\t.Lopt_done_0 - .", "je goes to", nil},
 		{"outline je relaxed to rel8", "oje", "\tje\toptpoline.jmp.rax", "outline entry 1", nil},
 		{"reserved byte set", "ent1", "\t.byte\t11, 2, 0, 7", "reserved byte", nil},
-		{"unknown flag", "ent1", "\t.byte\t11, 0x42, 0, 0", "unknown flag bits 0x40", nil},
+		{"unknown flag", "ent1", "\t.byte\t11, 0x82, 0, 0", "unknown flag bits 0x80", nil},
 	}
 	dir := t.TempDir()
 	for i, tt := range tests {
