@@ -444,6 +444,28 @@ func TestNoOutline(t *testing.T) {
 	}
 }
 
+// TestPeriodicMisses runs periodic miss patterns at a sampling rate far
+// below 1 in 2 (testdata/periodic.c): a sampler that takes every 2^k-th
+// miss sees one phase of them, so a 64-target site looks monomorphic
+// (its samples all name the same target) and the site that misses in the
+// other phase is never seen. The samples must show the real mix: the
+// megamorphic site stays unpromoted and the monomorphic one is promoted.
+func TestPeriodicMisses(t *testing.T) {
+	objs := buildRuntime(t, "gcc", t.TempDir())
+	prog, ref := programCfg(t, t.TempDir(), "periodic", objs, true, passes.Config{Outline: 4})
+	out, stats := runStats(t, append([]string{"OPTPOLINE=stats"}, fast...), prog)
+	if want := run(t, "", ref); out != want {
+		t.Fatalf("output\n%s\nwant\n%s", out, want)
+	}
+	got := sites(stats)
+	if got["mono"] != "mono_target|" {
+		t.Errorf("site in mono: promoted|outline %q, want %q\n%s", got["mono"], "mono_target|", stats)
+	}
+	if got["mega"] != "" {
+		t.Errorf("site in mega: promoted|outline %q, want nothing (no target reaches the minimum share)\n%s", got["mega"], stats)
+	}
+}
+
 // TestExceptions throws C++ exceptions from callees of promoted and
 // outline sites and of the miss path, caught in the site's function and
 // in its caller.

@@ -15,8 +15,10 @@ struct optpoline_sample {
 };
 
 /* One thread's ring. The thread counts every miss in head and writes
- * every (stride)th one, stride = smask + 1, at widx; the promoter reads up
- * to widx and sets smask from the miss rate so that a period's samples
+ * the misses whose count h has (h * FIB_HASH) & hmask == 0 at widx
+ * (sample.h): one in 2^k when hmask is the top k bits, spread so that no
+ * periodic miss pattern aliases with it. The promoter reads up to widx
+ * and sets hmask from the miss rate so that a period's samples
  * spread over the whole period (keeping just the latest ones would starve
  * a site whose calls come in bursts before another's). Rings are never
  * freed: a dead thread's ring is recycled by the next thread that claims
@@ -28,7 +30,7 @@ struct optpoline_ring {
 	int32_t tid;                 /* +4: owner, 0 when free */
 	struct optpoline_ring *next; /* +8: immutable once linked */
 	uint32_t widx;               /* +16: samples written (wraps) */
-	uint32_t smask;              /* +20: write when (head & smask) == 0 */
+	uint32_t hmask;              /* +20: write when (head * FIB_HASH) & hmask == 0 */
 	uint64_t pad;
 	struct optpoline_sample s[RING_N]; /* +32 */
 	uint32_t tail;      /* promoter: samples consumed */

@@ -12,8 +12,9 @@
  * Hot path: one byte test of the module's learn flag (a data flag: learning
  * is never switched by rewriting code). When it is set the stub counts the
  * miss in the calling thread's ring (initial-exec TLS pointer) and appends
- * every stride-th (return address, target) to it (256 entries, overwritten
- * when the promoter falls behind; the promoter sets the stride),
+ * one in 2^k (return address, target) to it, picked by hashing the miss
+ * count (256 entries, overwritten when the promoter falls behind; the
+ * promoter sets k; sample.h holds the body shared with learnjump.S),
  * then jumps to the target: "jmp *%REG" in __optpoline_learn_REG, the
  * retpoline thunk in __optpoline_learn_thunk_REG. The markup pass picks the
  * flavour per site: FROM_THUNK (and kernel) sites use the thunk flavour.
@@ -23,69 +24,9 @@
  * preserves every register (its C part is built -mgeneral-regs-only).
  */
 
-#define RING_MASK_BYTES 4080 /* (256 - 1) * 16: ring.c checks these */
-#define RING_WIDX 16
-#define RING_SMASK 20
-#define RING_SAMPLES 32
+#include "sample.h"
 
 	.text
-
-/* LEARN name, reg, s1, s2, s2d, drop, final...: s1/s2 are scratch
- * registers other than reg; drop=1 makes the tail flavour, which pops the
- * return address its site's call pushed (the site's key) before final. */
-.macro LEARN name, reg, s1, s2, s2d, drop, final:vararg
-	.p2align 4
-	.globl	\name
-	.hidden	\name
-	.type	\name, @function
-\name:
-	.cfi_startproc
-	cmpb	$0, __optpoline_module(%rip)
-	jne	1f
-	OUT	\drop, \final
-1:	pushq	%\s1
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %\s1, 0
-	pushq	%\s2
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %\s2, 0
-	movq	__optpoline_tls_ring@GOTTPOFF(%rip), %\s1
-	movq	%fs:(%\s1), %\s1
-	testq	%\s1, %\s1
-	jz	3f
-2:	movl	(%\s1), %\s2d
-	incl	(%\s1)			/* head++: every miss */
-	testl	RING_SMASK(%\s1), %\s2d
-	jnz	4f			/* not this one (stride) */
-	movl	RING_WIDX(%\s1), %\s2d
-	shll	$4, %\s2d
-	andl	$RING_MASK_BYTES, %\s2d
-	movq	%\reg, RING_SAMPLES+8(%\s1,%\s2)
-	pushq	16(%rsp)		/* the return address */
-	.cfi_adjust_cfa_offset 8
-	popq	RING_SAMPLES(%\s1,%\s2)
-	.cfi_adjust_cfa_offset -8
-	incl	RING_WIDX(%\s1)	/* publish: widx++ after the sample */
-4:	popq	%\s2
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %\s2
-	popq	%\s1
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %\s1
-	OUT	\drop, \final
-	/* First sample of this thread in this module: get its ring. */
-3:	.cfi_adjust_cfa_offset 16
-	.cfi_rel_offset %\s1, 8
-	.cfi_rel_offset %\s2, 0
-	call	__optpoline_ring_init
-	movq	__optpoline_tls_ring@GOTTPOFF(%rip), %\s1
-	movq	%fs:(%\s1), %\s1
-	testq	%\s1, %\s1
-	jnz	2b
-	jmp	4b
-	.cfi_endproc
-	.size	\name, .-\name
-.endm
 
 /* OUT drop, final: the stub's way out. With drop=1 it first pops a tail
  * site's key without touching the flags or any register, so the jump
@@ -110,10 +51,10 @@
  * file carries no SHSTK property note, so a program linked with it never
  * runs with one enabled. */
 .macro STUBS reg, s1, s2, s2d
-	LEARN __optpoline_learn_\reg, \reg, \s1, \s2, \s2d, 0, jmp *%\reg
-	LEARN __optpoline_learn_thunk_\reg, \reg, \s1, \s2, \s2d, 0, jmp __x86_indirect_thunk_\reg
-	LEARN __optpoline_learn_tail_\reg, \reg, \s1, \s2, \s2d, 1, jmp *%\reg
-	LEARN __optpoline_learn_tail_thunk_\reg, \reg, \s1, \s2, \s2d, 1, jmp __x86_indirect_thunk_\reg
+	SAMPLE __optpoline_learn_\reg, \reg, \s1, \s2, \s2d, OUT 0, jmp *%\reg
+	SAMPLE __optpoline_learn_thunk_\reg, \reg, \s1, \s2, \s2d, OUT 0, jmp __x86_indirect_thunk_\reg
+	SAMPLE __optpoline_learn_tail_\reg, \reg, \s1, \s2, \s2d, OUT 1, jmp *%\reg
+	SAMPLE __optpoline_learn_tail_thunk_\reg, \reg, \s1, \s2, \s2d, OUT 1, jmp __x86_indirect_thunk_\reg
 .endm
 
 	STUBS rax, rcx, r11, r11d

@@ -23,10 +23,7 @@
  * only when no label of its set reads the flags before writing them).
  */
 
-#define RING_MASK_BYTES 4080 /* (256 - 1) * 16: ring.c checks these */
-#define RING_WIDX 16
-#define RING_SMASK 20
-#define RING_SAMPLES 32
+#include "sample.h"
 
 	.text
 
@@ -39,63 +36,9 @@
 	.cfi_restore_state
 .endm
 
-.macro LEARNJ name, reg, s1, s2, s2d, final:vararg
-	.p2align 4
-	.globl	\name
-	.hidden	\name
-	.type	\name, @function
-\name:
-	.cfi_startproc
-	cmpb	$0, __optpoline_module(%rip)
-	jne	1f
-	LEAVE	\final
-1:	pushq	%\s1
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %\s1, 0
-	pushq	%\s2
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %\s2, 0
-	movq	__optpoline_tls_ring@GOTTPOFF(%rip), %\s1
-	movq	%fs:(%\s1), %\s1
-	testq	%\s1, %\s1
-	jz	3f
-2:	movl	(%\s1), %\s2d
-	incl	(%\s1)			/* head++: every miss */
-	testl	RING_SMASK(%\s1), %\s2d
-	jnz	4f			/* not this one (stride) */
-	movl	RING_WIDX(%\s1), %\s2d
-	shll	$4, %\s2d
-	andl	$RING_MASK_BYTES, %\s2d
-	movq	%\reg, RING_SAMPLES+8(%\s1,%\s2)
-	pushq	16(%rsp)		/* the return address: the site */
-	.cfi_adjust_cfa_offset 8
-	popq	RING_SAMPLES(%\s1,%\s2)
-	.cfi_adjust_cfa_offset -8
-	incl	RING_WIDX(%\s1)	/* publish: widx++ after the sample */
-4:	popq	%\s2
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %\s2
-	popq	%\s1
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %\s1
-	LEAVE	\final
-	/* First sample of this thread in this module: get its ring. */
-3:	.cfi_adjust_cfa_offset 16
-	.cfi_rel_offset %\s1, 8
-	.cfi_rel_offset %\s2, 0
-	call	__optpoline_ring_init
-	movq	__optpoline_tls_ring@GOTTPOFF(%rip), %\s1
-	movq	%fs:(%\s1), %\s1
-	testq	%\s1, %\s1
-	jnz	2b
-	jmp	4b
-	.cfi_endproc
-	.size	\name, .-\name
-.endm
-
 .macro STUBS reg, s1, s2, s2d
-	LEARNJ __optpoline_learn_jump_\reg, \reg, \s1, \s2, \s2d, jmp *%\reg
-	LEARNJ __optpoline_learn_jump_thunk_\reg, \reg, \s1, \s2, \s2d, jmp __x86_indirect_thunk_\reg
+	SAMPLE __optpoline_learn_jump_\reg, \reg, \s1, \s2, \s2d, LEAVE jmp *%\reg
+	SAMPLE __optpoline_learn_jump_thunk_\reg, \reg, \s1, \s2, \s2d, LEAVE jmp __x86_indirect_thunk_\reg
 .endm
 
 	STUBS rax, rcx, r11, r11d

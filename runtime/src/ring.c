@@ -8,11 +8,11 @@
 
 #include "internal.h"
 
-_Static_assert(offsetof(struct optpoline_ring, s) == 32, "learn.S: RING_SAMPLES");
-_Static_assert(offsetof(struct optpoline_ring, widx) == 16, "learn.S: RING_WIDX");
-_Static_assert(offsetof(struct optpoline_ring, smask) == 20, "learn.S: RING_SMASK");
+_Static_assert(offsetof(struct optpoline_ring, s) == 32, "sample.h: RING_SAMPLES");
+_Static_assert(offsetof(struct optpoline_ring, widx) == 16, "sample.h: RING_WIDX");
+_Static_assert(offsetof(struct optpoline_ring, hmask) == 20, "sample.h: RING_HMASK");
 _Static_assert(sizeof(struct optpoline_sample) == 16, "learn.S: sample size");
-_Static_assert((RING_N - 1) * 16 == 4080, "learn.S: RING_MASK_BYTES");
+_Static_assert((RING_N - 1) * 16 == 4080, "sample.h: RING_MASK_BYTES");
 _Static_assert(offsetof(struct optpoline_module, learn) == 0, "learn.S: learn flag");
 
 struct optpoline_module __optpoline_module;

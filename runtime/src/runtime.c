@@ -505,23 +505,16 @@ static void drain(void)
 		int dead = reap && tid && thread_dead(tid);
 		uint32_t h = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
 		uint32_t w = __atomic_load_n(&r->widx, __ATOMIC_ACQUIRE), t = r->tail;
-		/* Stride for the next period: at most half a ring of samples at
-		 * this period's miss rate. */
-		uint32_t misses = h - r->last_head, stride = 1;
+		/* Sampling rate for the next period: one miss in 2^bits, at most
+		 * half a ring of samples at this period's miss rate. */
+		uint32_t misses = h - r->last_head, bits = 0;
 		rt.st.learned += misses;
-		while (stride < (1u << 20) && misses / stride > RING_N / 2)
-			stride <<= 1;
-		/* A profile alone takes every miss and keeps the latest half
-		 * ring of each period: with a stride, a strictly periodic
-		 * pattern of misses (A B A B …, an interpreter's loop) would
-		 * only ever show the same phase of it. */
-		uint32_t keep = RING_N;
-		if (rt.sample_only)
-			stride = 1, keep = RING_N / 2;
+		while (bits < 20 && misses >> bits > RING_N / 2)
+			bits++;
 		r->last_head = h;
-		__atomic_store_n(&r->smask, stride - 1, __ATOMIC_RELAXED);
-		if (w - t > keep)
-			t = w - keep;
+		__atomic_store_n(&r->hmask, bits ? ~0u << (32 - bits) : 0, __ATOMIC_RELAXED);
+		if (w - t > RING_N)
+			t = w - RING_N;
 		/* Each sample stands for misses / samples calls of the period. */
 		uint32_t used = w != t ? (misses + (w - t) / 2) / (w - t) : 1;
 		if (!used)
