@@ -16,13 +16,23 @@
 # `optpoline profile export`; it is left out when this optpoline has no
 # profiles yet.
 #
+# Code layout: each kind is compiled once and linked BENCH_LAYOUTS times
+# with 0, 8, 16, … bytes of padding in front of all of its text, and run
+# r uses layout r mod BENCH_LAYOUTS for every kind. The padding matters:
+# on this AMD EPYC VM the retpoline build's orm set takes 0.21 s or 0.45 s
+# depending on where an x87 loop in sqlite3_str_vappendf lands (8 or 16
+# bytes of padding: slow; 0, 24, 32: fast), with the same instructions
+# executed (callgrind). A single link per kind turns that lottery into a
+# fake 2× win or loss for whichever kind draws the slow layout.
+#
 # Every kind must print the same test lines (timings stripped) as plain, and
 # the optpoline and static builds must carry an optpoline_sites table.
 # Prints per test set the median CPU time of each kind and the share of the
 # retpoline overhead recovered, and writes bench-results/sqlite.json.
 #
-# Environment: BENCH_RUNS (default 5), BENCH_SQLITE_SIZE (default 30),
-# BENCH_KINDS (default: all four), BENCH_KEEP=DIR keeps the builds there.
+# Environment: BENCH_RUNS (default 8), BENCH_LAYOUTS (default 8),
+# BENCH_SQLITE_SIZE (default 30), BENCH_KINDS (default: all four),
+# BENCH_KEEP=DIR keeps the builds there.
 set -euo pipefail
 export LC_ALL=C
 
@@ -33,10 +43,12 @@ integ_prog="bench-sqlite"
 # shellcheck source=scripts/bench-lib.sh
 . "$integ_root/scripts/bench-lib.sh"
 
-runs=${BENCH_RUNS:-5}
+runs=${BENCH_RUNS:-8}
+layouts=${BENCH_LAYOUTS:-8}
 size=${BENCH_SQLITE_SIZE:-30}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || integ_die "BENCH_RUNS=$runs: want a positive integer"
 [[ $size =~ ^[1-9][0-9]*$ ]] || integ_die "BENCH_SQLITE_SIZE=$size: want a positive integer"
+[[ $layouts =~ ^[1-9][0-9]*$ ]] || integ_die "BENCH_LAYOUTS=$layouts: want a positive integer"
 sets=(main orm cte fp)
 [[ -x /usr/bin/time ]] || integ_die "/usr/bin/time (GNU time) is missing; install it with: sudo apt-get install time"
 command -v tclsh >/dev/null || integ_die "tclsh is missing (SQLite's amalgamation is made with it); install it with: sudo apt-get install tcl"
@@ -69,7 +81,14 @@ else
 fi
 thunks=$(integ_thunks "$work")
 
-# build KIND [PROFILE]: speedtest1 of a kind, in $work/KIND.
+# Padding objects: layout L puts 8·L bytes of text before everything else.
+for ((l = 0; l < layouts; l++)); do
+  printf '\t.text\n\t.skip %d, 0x90\n\t.section .note.GNU-stack,"",@progbits\n' $((8 * l)) >"$work/pad$l.s"
+  as -o "$work/pad$l.o" "$work/pad$l.s"
+done
+
+# build KIND [PROFILE]: speedtest1 of a kind, in $work/KIND: speedtest1.L
+# for every layout L.
 build() {
   local k=$1 d=$work/$1 cc flags extra=()
   cc=$(bench_cc "$k" "${2:-}")
@@ -78,10 +97,16 @@ build() {
   rm -rf "$d" && mkdir -p "$d"
   integ_log "building $k: $cc $flags"
   # shellcheck disable=SC2086 # cc and flags are word lists
-  integ_run "$d/build.log" $cc $flags -I"$amalg" -o "$d/speedtest1" \
-    "$src/test/speedtest1.c" "$amalg/sqlite3.c" "${extra[@]}" -lpthread -lm -ldl
+  integ_run "$d/build.log" $cc $flags -I"$amalg" -c -o "$d/speedtest1.o" "$src/test/speedtest1.c"
+  # shellcheck disable=SC2086
+  integ_run "$d/build.log" $cc $flags -I"$amalg" -c -o "$d/sqlite3.o" "$amalg/sqlite3.c"
+  for ((l = 0; l < layouts; l++)); do
+    # shellcheck disable=SC2086
+    integ_run "$d/build.log" $cc $flags -o "$d/speedtest1.$l" "$work/pad$l.o" \
+      "$d/speedtest1.o" "$d/sqlite3.o" "${extra[@]}" -lpthread -lm -ldl
+  done
   if [[ $k == optpoline || $k == static ]]; then
-    [[ $(readelf -S "$d/speedtest1") == *optpoline_sites* ]] || integ_die "$k: no optpoline_sites in speedtest1"
+    [[ $(readelf -S "$d/speedtest1.0") == *optpoline_sites* ]] || integ_die "$k: no optpoline_sites in speedtest1"
   fi
 }
 
@@ -92,12 +117,12 @@ for k in "${kinds[@]}"; do
   [[ $k == static ]] || build "$k"
 done
 if [[ " ${kinds[*]} " == *" static "* ]]; then
-  [[ -x $work/optpoline/speedtest1 ]] || build optpoline
+  [[ -x $work/optpoline/speedtest1.0 ]] || build optpoline
   prof=$work/profile.d
   rm -rf "$prof" && mkdir -p "$prof"
   integ_log "learning the static profile from the optpoline build"
   for s in "${sets[@]}"; do
-    OPTPOLINE=profile=$prof "$work/optpoline/speedtest1" --memdb --size "$size" --testset "$s" >/dev/null 2>&1 ||
+    OPTPOLINE=profile=$prof "$work/optpoline/speedtest1.0" --memdb --size "$size" --testset "$s" >/dev/null 2>&1 ||
       integ_die "the profiling run of test set $s failed"
   done
   integ_run "$work/profile.log" "$integ_root/bin/optpoline" profile export -o "$work/sqlite.prof" "$prof"
@@ -108,13 +133,14 @@ rows=$work/rows
 : >"$rows"
 nk=${#kinds[@]}
 for ((r = 0; r < runs; r++)); do
-  integ_log "round $((r + 1))/$runs"
+  l=$((r % layouts))
+  integ_log "round $((r + 1))/$runs (layout $l)"
   for s in "${sets[@]}"; do
     for ((i = 0; i < nk; i++)); do
       k=${kinds[$(((i + r) % nk))]}
       env=$(bench_env "$k")
       # shellcheck disable=SC2086 # env is empty or one VAR=value
-      t=$(bench_cpu "$work/$k/out.$s" env $env "$work/$k/speedtest1" --memdb --size "$size" --testset "$s")
+      t=$(bench_cpu "$work/$k/out.$s" env $env "$work/$k/speedtest1.$l" --memdb --size "$size" --testset "$s")
       echo "$s $k $t" >>"$rows"
       if [[ $k != plain && -f $work/plain/out.$s ]] && ! cmp -s <(strip "$work/plain/out.$s") <(strip "$work/$k/out.$s"); then
         diff <(strip "$work/plain/out.$s") <(strip "$work/$k/out.$s") | head -n 20 >&2
@@ -126,6 +152,6 @@ done
 
 mkdir -p "$integ_root/bench-results"
 json=$integ_root/bench-results/sqlite.json
-echo "speedtest1 --memdb --size $size, CPU seconds (user+sys), median of $runs interleaved runs:"
+echo "speedtest1 --memdb --size $size, CPU seconds (user+sys), median of $runs interleaved runs over $layouts code layouts:"
 bench_summarize sqlite "$json" "$rows"
 echo "wrote ${json#"$integ_root"/}"

@@ -19,6 +19,11 @@ import (
 	"strings"
 )
 
+// defaultStrategy is the dispatch strategy of a default optpoline build
+// of thunk code (passes/dispatch): bench-lua.sh's "optpoline-funnel" kind
+// is the plot's "optpoline" when it has no plain "optpoline" kind.
+const defaultStrategy = "funnel"
+
 // kinds are the build kinds in the order of the plot's bars.
 var kinds = []string{"plain", "retpoline", "optpoline", "static"}
 
@@ -67,6 +72,8 @@ func gather(dir string) ([]row, error) {
 		var doc struct {
 			Bench string           `json:"bench"`
 			Cases []map[string]any `json:"cases"`
+			// Scripts is bench-lua.sh's form: script → kind → time.
+			Scripts map[string]map[string]any `json:"scripts"`
 		}
 		if err := json.Unmarshal(data, &doc); err != nil {
 			return nil, fmt.Errorf("%s: %v", f, err)
@@ -74,11 +81,25 @@ func gather(dir string) ([]row, error) {
 		if doc.Bench == "" {
 			doc.Bench = strings.TrimSuffix(filepath.Base(f), ".json")
 		}
+		names := make([]string, 0, len(doc.Scripts))
+		for name := range doc.Scripts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			c := map[string]any{"case": name}
+			for k, v := range doc.Scripts[name] {
+				c[k] = v
+			}
+			doc.Cases = append(doc.Cases, c)
+		}
 		for _, c := range doc.Cases {
 			r := row{Bench: doc.Bench, Time: map[string]float64{}}
 			r.Case, _ = c["case"].(string)
 			for _, k := range kinds {
 				if v, ok := c[k].(float64); ok {
+					r.Time[k] = v
+				} else if v, ok := c[k+"-"+defaultStrategy].(float64); ok && k == "optpoline" {
 					r.Time[k] = v
 				}
 			}
