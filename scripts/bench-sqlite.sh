@@ -83,7 +83,9 @@ thunks=$(integ_thunks "$work")
 
 # Padding objects: layout L puts 8·L bytes of text before everything else.
 for ((l = 0; l < layouts; l++)); do
-  printf '\t.text\n\t.skip %d, 0x90\n\t.section .note.GNU-stack,"",@progbits\n' $((8 * l)) >"$work/pad$l.s"
+  { printf '\t.text\n'
+    ((l == 0)) || printf '\t.skip %d, 0x90\n' $((8 * l))
+    printf '\t.section .note.GNU-stack,"",@progbits\n'; } >"$work/pad$l.s"
   as -o "$work/pad$l.o" "$work/pad$l.s"
 done
 
