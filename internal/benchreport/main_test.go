@@ -21,7 +21,7 @@ func TestGather(t *testing.T) {
 		"lua.json": `{"lua": "5.4", "scripts": {
 			"oop": {"plain": 0.2, "retpoline": 0.6, "optpoline-funnel": 0.3, "optpoline-learned": 0.5},
 			"closures": {"plain": 0.2, "retpoline": 0.4, "optpoline": 0.25, "optpoline-funnel": 0.3}}}`,
-		"calls.json": `{"direct_ns": 1.1}`,
+		"calls.json":   `{"direct_ns": 1.1}`,
 		"summary.json": `not read`,
 	}
 	for name, text := range files {
