@@ -20,8 +20,11 @@ type cstate struct {
 	fpOK   bool
 	fp     int32 // rbp = CFA - fp
 	bpSlot int32 // sp right after "push %rbp" (rbp saved at the top), 0 if none
-	cp     x86.Reg
-	cpOff  int32 // cp = CFA - cpOff
+	// cps are the registers holding a copy of rsp (or another address
+	// in the frame): cps[k].r = CFA - cps[k].off. objtool keeps one per
+	// register; four are enough for compiler output (gcc keeps two when
+	// it passes a struct on the stack around a call).
+	cps [4]rspCopy
 	// saved[k] is where callee-saved register CalleeSaved[k] was saved,
 	// as an offset from the CFA (negative), or 0 while it holds the
 	// caller's value.
@@ -43,6 +46,17 @@ type cstate struct {
 	drapB        int32
 	drapLost     bool
 	bpSavedAnc   bool // the caller's rbp is at [rbp+0] of the anchored frame
+	// A stack swizzle, as the kernel's call_on_stack writes it and objtool
+	// models it: "mov %rsp, (%tos)" leaves in tos a pointer to the old rsp
+	// (taken when rsp was CFA - tosSP); "mov %tos, %rsp" switches to the
+	// new stack (swz: the CFA is then [rsp] + swzOff, objtool's
+	// SP_INDIRECT, unknown to the rest of the model); "pop %rsp" with
+	// nothing else left pushed on it (swzDepth 0) switches back.
+	tos      x86.Reg
+	tosSP    int32
+	swz      bool
+	swzOff   int32
+	swzDepth int32
 }
 
 // CalleeSaved are the registers a function must give back as it got them
@@ -128,8 +142,24 @@ func merge(a *cstate, b cstate, strict bool) (changed, conflict bool) {
 	if a.bpSlot != b.bpSlot {
 		a.bpSlot = 0
 	}
-	if a.cp != b.cp || a.cpOff != b.cpOff {
-		a.cp, a.cpOff = x86.NoReg, 0
+	if a.cps != b.cps {
+		var keep [4]rspCopy
+		n := 0
+		for _, c := range a.cps {
+			if c.r != x86.NoReg {
+				if off, ok := b.copyOf(c.r); ok && off == c.off {
+					keep[n] = c
+					n++
+				}
+			}
+		}
+		a.cps = keep
+	}
+	if a.tos != b.tos || a.tosSP != b.tosSP {
+		a.tos, a.tosSP = x86.NoReg, 0
+	}
+	if a.swz != b.swz || a.swzOff != b.swzOff || a.swzDepth != b.swzDepth {
+		a.swz, a.swzOff, a.swzDepth = false, 0, 0
 	}
 	return *a != old, conflict
 }
@@ -153,6 +183,17 @@ func merge(a *cstate, b cstate, strict bool) (changed, conflict bool) {
 // the state; an indirect jmp also propagates to the function's
 // address-taken labels (jump tables, computed goto). A gcc cold part
 // ("f.cold") starts from the states of f's jumps into it.
+//
+// The kernel's constructs are modelled as objtool models them: the
+// alternatives of .altinstructions and the fixups of __ex_table are reached
+// with the state of the instruction they stand for (see special), falling
+// onto a .pushsection block skips it, .discard.unreachable and
+// .discard.reachable make the instruction before their label a dead end or
+// not, an iret is "add $40, %rsp" (sync_core's iret to self), and
+// call_on_stack's stack swizzle ("mov %rsp, (%r); mov %r, %rsp" … "pop
+// %rsp") leaves the CFA unknown until the pop gives it back. Up to four
+// registers may hold a copy of rsp; a call forgets those in caller-saved
+// registers unless the callee is a function of the file (gcc's -fipa-ra).
 //
 // Where paths meet with different CFAs the state becomes unknown and the
 // statement index (absolute) is returned in conflicts. Statements no path
@@ -298,9 +339,31 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 		i := fn.Start + r
 		s := in[r]
 		if f.Stmts[i].Kind != parser.Instr {
-			if !IsUD2Bytes(f, i) {
-				push(i+1, s)
+			// The kernel's alternatives and exception table (see special).
+			for _, j := range info.sp.edges[i] {
+				push(j, s)
 			}
+			if e, ok := info.sp.altEnd[i]; ok {
+				push(e, s) // a replacement's end: on after the original
+				continue
+			}
+			if IsUD2Bytes(f, i) || info.sp.deadAfter[i] {
+				continue
+			}
+			if f.Stmts[i].Kind == parser.Directive {
+				switch f.Word(i) {
+				case ".pushsection":
+					// Falling onto a pushed block goes past it: its
+					// bytes are elsewhere.
+					if e, ok := info.sp.popEnd[i]; ok {
+						push(e, s)
+						continue
+					}
+				case ".popsection":
+					continue // the end of a pushed block reached by a jump
+				}
+			}
+			push(i+1, s)
 			continue
 		}
 		w := f.Word(i)
@@ -352,7 +415,7 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 			continue
 		case x86.Call:
 			tgt, direct := directTarget(f, i, ops[:0])
-			if direct && (IsNoreturn(tgt) || info.deadEnd[tgt] || noreturn[tgt]) {
+			if direct && (IsNoreturn(tgt) || info.deadEnd[tgt] || noreturn[tgt]) && !info.sp.liveAfter[i] || info.sp.deadAfter[i] {
 				continue
 			}
 			if strict && direct {
@@ -366,14 +429,23 @@ func computeStack(f *parser.File, fn Func, info *fileInfo, strict bool, noreturn
 					continue
 				}
 			}
-			if isCallerSaved(s.cp) {
-				s.cp = x86.NoReg
+			// A copy of rsp in a register the callee may clobber is
+			// lost, unless the callee is defined in this file: gcc's
+			// -fipa-ra keeps values in the registers such a callee is
+			// known not to touch (objtool never forgets the copy).
+			if _, local := info.byName[tgt]; !direct || !local {
+				s.dropCopies(isCallerSaved)
+				if isCallerSaved(s.tos) {
+					s.tos = x86.NoReg
+				}
 			}
 			push(i+1, s)
 			continue
 		}
 		transfer(f, i, w, os, &s)
-		push(i+1, s)
+		if !info.sp.deadAfter[i] {
+			push(i+1, s)
+		}
 	}
 	return in, conflicts, len(tableTargets) > 0
 }
@@ -403,11 +475,13 @@ func NumericLabel(f *parser.File, i int, ref string) (int, bool) {
 }
 
 // Stops reports whether the instruction w never continues and never
-// branches within the function: returns (near, far, interrupt), far jumps,
-// ud0/ud1/ud2, and sysret/sysexit (back to user mode).
+// branches within the function: returns (near, far), far jumps,
+// ud0/ud1/ud2, and sysret/sysexit (back to user mode). An iret does not
+// stop: in a function it is the kernel's sync_core() "iret to self", which
+// objtool models as "add $40, %rsp" (it pops the frame the code pushed).
 func Stops(w string) bool {
 	switch x86.Classify(w) {
-	case x86.Ret, x86.FarRet, x86.IRet, x86.FarJmp:
+	case x86.Ret, x86.FarRet, x86.FarJmp:
 		return true
 	case x86.Trap:
 		return strings.HasPrefix(w, "ud")
@@ -538,6 +612,10 @@ func dispValue(f *parser.File, o parser.Operand) (int32, bool) {
 
 // transfer applies the stack effect of a non-branch instruction.
 func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
+	if s.swz {
+		swizzled(w, os, s)
+		return
+	}
 	if s.cfa == x86.NoReg {
 		return
 	}
@@ -593,10 +671,14 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 			}
 		}
 		if len(os) == 1 && os[0].Kind == parser.OpReg && os[0].Reg == s.cfa && s.cfa != x86.RSP && s.cfa != x86.RBP {
-			s.drapPushed = true
-			if !s.spOK && s.spBOK {
+			// Only the first push saves the DRAP register: once saved
+			// it may be reused (gcc passes a stack argument in r10) and
+			// pushed again, and its pop in the epilogue comes from the
+			// first slot.
+			if !s.drapPushed && !s.spOK && s.spBOK {
 				s.drapB = -s.spB
 			}
+			s.drapPushed = true
 		}
 		return
 	case x86.PushF:
@@ -662,12 +744,19 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 	case x86.Enter:
 		s.unknown()
 		return
+	case x86.IRet:
+		// iret to self in a function (sync_core): it pops the five
+		// words the code pushed, as objtool models it.
+		adjust(-40)
+		return
 	}
 	if len(os) == 0 {
-		// Implicit operands (cqto, rep stos, cpuid, …) never touch rsp or
-		// rbp in compiler output; they may change a copy.
-		if s.cp != x86.NoReg {
-			s.cp = x86.NoReg
+		// Implicit operands (cqto, rep movs, cpuid, syscall, …) never
+		// touch rsp or rbp in compiler output; they may change a copy
+		// held in rax, rbx, rcx, rdx, rsi, rdi or r11.
+		s.dropCopies(implicitlyWritten)
+		if implicitlyWritten(s.tos) {
+			s.tos = x86.NoReg
 		}
 		return
 	}
@@ -682,6 +771,9 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 		if m := os[1]; src.Kind == parser.OpReg && src.Reg.Width() == 64 && m.Kind == parser.OpMem {
 			if off, ok := s.slot(f, m); ok {
 				s.save(src.Reg, off)
+			} else if d, ok := dispValue(f, m); ok && d == 0 && src.Reg == x86.RSP && m.Base != x86.RSP && m.Base != x86.RBP && m.Base != x86.NoReg && m.Base != x86.RIP && s.cfa == x86.RSP && s.spOK {
+				// "mov %rsp, (%tos)": a stack swizzle is set up.
+				s.tos, s.tosSP = m.Base, s.sp
 			}
 		} else if src.Kind == parser.OpMem && dst != x86.NoReg {
 			if off, ok := s.slot(f, src); ok {
@@ -761,7 +853,7 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 			if dst != x86.RSP {
 				clobber(s, dst)
 				if s.spOK {
-					s.cp, s.cpOff = dst, s.sp
+					s.setCopy(dst, s.sp)
 				}
 			}
 			return
@@ -769,13 +861,21 @@ func transfer(f *parser.File, i int, w string, os []parser.Operand, s *cstate) {
 			s.setSP(s.fp, s.fpOK)
 			s.spBOK, s.spB = s.bpAnc, 0
 			return
+		case dst == x86.RSP && r == s.tos && s.tos != x86.NoReg && s.cfa == x86.RSP && s.spOK && s.sp == s.tosSP:
+			// "mov %tos, %rsp": on the new stack until "pop %rsp".
+			s.swz, s.swzOff, s.swzDepth = true, s.off, 0
+			s.tos = x86.NoReg
+			s.setSP(0, false)
+			return
 		case dst == x86.RSP:
-			s.setSP(s.cpOff, r == s.cp && s.cp != x86.NoReg)
+			off, ok := s.copyOf(r)
+			s.setSP(off, ok)
 			return
 		case dst == x86.RBP:
+			off, ok := s.copyOf(r)
 			clobber(s, dst)
-			if r == s.cp && s.cp != x86.NoReg {
-				s.fpOK, s.fp = true, s.cpOff
+			if ok {
+				s.fpOK, s.fp = true, off
 			}
 			return
 		}
@@ -843,7 +943,7 @@ func leaTo(f *parser.File, i int, s *cstate, dst x86.Reg, v int32, ok bool) {
 		if !ok {
 			return
 		}
-		s.cp, s.cpOff = dst, v
+		s.setCopy(dst, v)
 		// gcc's DRAP: "lea 8(%rsp), %r10; and $-N, %rsp" moves the CFA to
 		// r10 (".cfi_def_cfa 10, 0") before the realignment.
 		if s.cfa == x86.RSP && nextIsAndRSP(f, i) {
@@ -874,9 +974,7 @@ func nextIsAndRSP(f *parser.File, i int) bool {
 func popBP(s *cstate) {
 	s.fpOK, s.fp, s.bpSlot = false, 0, 0
 	s.bpAnc, s.spBOK = false, false
-	if s.cp == x86.RBP {
-		s.cp = x86.NoReg
-	}
+	s.dropCopy(x86.RBP)
 	if s.cfa == x86.RBP {
 		if s.spOK {
 			s.cfa, s.off = x86.RSP, s.sp
@@ -888,8 +986,9 @@ func popBP(s *cstate) {
 
 // clobber records an untracked write to r.
 func clobber(s *cstate, r x86.Reg) {
-	if r == s.cp {
-		s.cp = x86.NoReg
+	s.dropCopy(r)
+	if r == s.tos {
+		s.tos = x86.NoReg
 	}
 	if r == x86.RBP {
 		s.fpOK, s.fp = false, 0
@@ -899,4 +998,106 @@ func clobber(s *cstate, r x86.Reg) {
 		// stack: the CFA comes back with its pop.)
 		s.unknown()
 	}
+}
+
+// implicitlyWritten reports whether r is a register instructions without
+// operands may write: rax, rbx and rdx (cqto, cpuid, rdtsc), rcx, rsi and
+// rdi (the string instructions), r11 (syscall).
+func implicitlyWritten(r x86.Reg) bool {
+	switch r {
+	case x86.RAX, x86.RBX, x86.RCX, x86.RDX, x86.RSI, x86.RDI, x86.R11:
+		return true
+	}
+	return false
+}
+
+// swizzled applies an instruction while the stack is switched (s.swz):
+// pushes and pops on the new stack are counted, "pop %rsp" with none left
+// switches back to the CFA the swizzle kept; any other write to rsp loses
+// it.
+func swizzled(w string, os []parser.Operand, s *cstate) {
+	dst := x86.NoReg
+	if len(os) > 0 && os[len(os)-1].Kind == parser.OpReg {
+		dst = os[len(os)-1].Reg.Full()
+	}
+	d := int32(8)
+	if strings.HasSuffix(w, "w") {
+		d = 2
+	}
+	switch x86.Classify(w) {
+	case x86.Push, x86.PushF:
+		s.swzDepth += d
+		return
+	case x86.Pop:
+		if dst == x86.RSP && d == 8 && s.swzDepth == 0 {
+			s.swz = false
+			s.cfa, s.off = x86.RSP, s.swzOff
+			s.spOK, s.sp = true, s.swzOff
+			return
+		}
+		s.swzDepth -= d
+	case x86.PopF:
+		s.swzDepth -= d
+		return
+	case x86.Leave, x86.Enter:
+		s.swz = false
+		return
+	}
+	switch {
+	case dst == x86.RSP && !nonWriting(w):
+		s.swz = false
+	case dst != x86.NoReg && !nonWriting(w):
+		clobber(s, dst)
+	}
+}
+
+// rspCopy is a register holding CFA - off.
+type rspCopy struct {
+	r   x86.Reg
+	off int32
+}
+
+// copyOf returns where r points if it holds a copy.
+func (s *cstate) copyOf(r x86.Reg) (int32, bool) {
+	if r == x86.NoReg {
+		return 0, false
+	}
+	for _, c := range s.cps {
+		if c.r == r {
+			return c.off, true
+		}
+	}
+	return 0, false
+}
+
+// setCopy records that r = CFA - off, replacing r's old copy or, with all
+// slots taken, the oldest.
+func (s *cstate) setCopy(r x86.Reg, off int32) {
+	s.dropCopy(r)
+	for k := range s.cps {
+		if s.cps[k].r == x86.NoReg {
+			s.cps[k] = rspCopy{r, off}
+			return
+		}
+	}
+	copy(s.cps[:], s.cps[1:])
+	s.cps[len(s.cps)-1] = rspCopy{r, off}
+}
+
+// dropCopy forgets r's copy, keeping the others in order.
+func (s *cstate) dropCopy(r x86.Reg) {
+	s.dropCopies(func(x x86.Reg) bool { return x == r })
+}
+
+// dropCopies forgets the copies in the registers gone says are clobbered.
+func (s *cstate) dropCopies(gone func(x86.Reg) bool) {
+	var keep [4]rspCopy
+	n := 0
+	for _, c := range s.cps {
+		if c.r != x86.NoReg && !gone(c.r) {
+			keep[n] = c
+			n++
+		}
+	}
+	s.cps = keep
 }

@@ -28,6 +28,10 @@ type FrameState struct {
 	// FrameSetUp says "push %rbp; mov %rsp, %rbp" ran (and no pop %rbp
 	// or leave since): frame-pointer unwinding works here.
 	FrameSetUp bool
+	// Swizzled says the code switched stacks as the kernel's
+	// call_on_stack does ("mov %rsp, (%reg); mov %reg, %rsp", undone by
+	// "pop %rsp"): the CFA is unknown here but comes back.
+	Swizzled bool
 }
 
 // Modified reports whether the frame differs from the one at entry:
@@ -102,7 +106,7 @@ func ComputeFlow(f *parser.File, fn Func, noreturn map[string]bool) *Flow {
 }
 
 func (s cstate) frame() FrameState {
-	return FrameState{Reached: s.set, CFA: s.public(), Saved: s.saved, SavedBP: s.savedB, DRAPLost: s.drapLost, BPUnrestored: s.bpSavedAnc, FrameSetUp: s.fpSet}
+	return FrameState{Reached: s.set, CFA: s.public(), Saved: s.saved, SavedBP: s.savedB, DRAPLost: s.drapLost, BPUnrestored: s.bpSavedAnc, FrameSetUp: s.fpSet, Swizzled: s.swz}
 }
 
 // FileFuncs is Funcs(f), computed once per file and shared with

@@ -21,6 +21,8 @@ type fileInfo struct {
 	pads map[string][]string
 	// labels maps every non-numeric label to its first definition.
 	labels map[string]int
+	// sp is what the kernel's special sections say about the flow.
+	sp special
 }
 
 var infoCache struct {
@@ -56,6 +58,7 @@ func infoOf(f *parser.File) *fileInfo {
 			}
 		}
 	}
+	fi.sp = readSpecial(f, fi.labels)
 	infoCache.f, infoCache.n, infoCache.info = f, len(f.Stmts), fi
 	return fi
 }

@@ -107,7 +107,7 @@ func (c *checker) lastInSection(sec string) int {
 	if c.lastIn == nil {
 		c.lastIn = map[string]int{}
 		for i := range c.f.Stmts {
-			if k := c.f.Stmts[i].Kind; k == parser.Instr || k == parser.Prefix {
+			if k := c.f.Stmts[i].Kind; k == parser.Instr || k == parser.Prefix || c.codeBytes(i) {
 				c.lastIn[c.sec[i]] = i
 			}
 		}
@@ -127,11 +127,48 @@ func (c *checker) labelsData(j int) bool {
 			return false
 		case parser.Directive:
 			if dataDirective(c.f.Word(k)) {
-				return !analysis.IsUD2Bytes(c.f, k)
+				return !analysis.IsUD2Bytes(c.f, k) && !c.codeBytes(k)
 			}
 		}
 	}
 	return false
+}
+
+// codeBytes reports whether statement k is instructions written as data:
+// a data directive of inline asm in an executable section, as the kernel
+// writes the instructions older assemblers lack (".byte 0x0f,0x01,0xcb"
+// for stac), its static call trampolines (".byte 0xe9; .long f - (. + 4)")
+// and the nop padding of its alternatives (".skip N, 0x90"). objtool
+// decodes those bytes as the instructions they are.
+func (c *checker) codeBytes(k int) bool {
+	st := &c.f.Stmts[k]
+	return st.Kind == parser.Directive && st.Flags&parser.InlineAsm != 0 && dataDirective(c.f.Word(k)) && c.execSec(c.sec[k])
+}
+
+// execSec reports whether section sec holds code: its flags say "x", or it
+// has no flags and a code section's name.
+func (c *checker) execSec(sec string) bool {
+	if c.exec == nil {
+		c.exec = map[string]bool{}
+		var buf [3]parser.Span
+		for i := range c.f.Stmts {
+			if c.f.Stmts[i].Kind != parser.Directive || !(c.f.WordIs(i, ".section") || c.f.WordIs(i, ".pushsection")) {
+				continue
+			}
+			if args := c.f.SplitArgs(i, buf[:0]); len(args) >= 2 {
+				flags := strings.TrimSpace(string(c.f.Src[args[1].Pos:args[1].End]))
+				if strings.HasPrefix(flags, `"`) {
+					if name, err := c.f.SectionName(i); err == nil {
+						c.exec[name] = strings.Contains(flags, "x")
+					}
+				}
+			}
+		}
+	}
+	if x, ok := c.exec[sec]; ok {
+		return x
+	}
+	return textName(sec)
 }
 
 func dataDirective(w string) bool {

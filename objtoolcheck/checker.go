@@ -19,9 +19,10 @@ type checker struct {
 	noreturn map[string]bool
 	deadCall map[int]bool // calls known not to return, by statement
 	ann      annotations
-	sec      []string       // section of each statement (before it runs)
-	owner    []int32        // index in funcs of the function a statement belongs to (own section), -1 if none
-	lastIn   map[string]int // section → its last instruction (lastInSection)
+	sec      []string        // section of each statement (before it runs)
+	owner    []int32         // index in funcs of the function a statement belongs to (own section), -1 if none
+	lastIn   map[string]int  // section → its last instruction (lastInSection)
+	exec     map[string]bool // section → declared executable (execSec)
 	findings []Finding
 }
 
@@ -151,6 +152,12 @@ func (c *checker) lastInstr(fn analysis.Func) int {
 // deadEnd reports whether execution never continues past instruction i.
 func (c *checker) deadEnd(i int) bool {
 	w := c.f.Word(i)
+	switch dead, live := analysis.Annotated(c.f, i); {
+	case dead:
+		return true
+	case live && x86.Classify(w) == x86.Call:
+		return false
+	}
 	switch x86.Classify(w) {
 	case x86.Jmp:
 		return true

@@ -114,7 +114,7 @@ func (c *checker) checkFunc(fl *analysis.Flow) {
 				bpScratch = i
 			}
 		case stackOp(w, cls, os):
-			if !s.CFA.Known {
+			if !s.CFA.Known && !s.Swizzled {
 				add(i, StackUndef, "undefined stack state at %s", w)
 			} else if isAndRSP(w, os) && s.CFA.Reg == x86.RSP {
 				add(i, StackRealign, "unsupported stack pointer realignment (cfa=%s: set up a frame or DRAP register first)", s.CFA)
