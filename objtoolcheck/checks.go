@@ -109,7 +109,9 @@ zero-length function; or a .size names a global label that has no .type.`},
 		Objtool: "can't find jump dest instruction",
 		Doc: `A jmp/jcc names a local label that is undefined, that labels data, or
 that lies in another section: the branch lands on something that is not an
-instruction of this code.`},
+instruction of this code. Data directives of inline asm in a code section
+count as instructions (the kernel writes some instructions as bytes), as
+objtool decodes them.`},
 	{ID: Retpoline,
 		Summary: "indirect call or jump in a retpoline build",
 		Objtool: "indirect call found in RETPOLINE build",
