@@ -14,8 +14,19 @@ type StaticProfile interface {
 
 // StaticFunc is one function's profile.
 type StaticFunc struct {
-	Sites   int                    // the function's sites when it was profiled
+	Sites   int                    // the function's call sites when it was profiled
 	Targets map[int][]StaticTarget // by site ordinal, hottest first
+	// Dispatch holds the profiled dispatch sites by their ordinal among
+	// the function's dispatch sites (passes/dispatch orders funnels by it).
+	Dispatch map[int]StaticDispatch
+}
+
+// StaticDispatch is a profiled dispatch site: the size of its label set
+// when it was profiled and the jumps to each label, by the label's
+// ordinal in the set.
+type StaticDispatch struct {
+	Labels int
+	Calls  []uint64
 }
 
 // StaticTarget is a profiled target.

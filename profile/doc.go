@@ -42,6 +42,19 @@
 //			target "handler_add" global calls 1200
 //	end
 //
+// A func record may also hold dispatch sites (computed goto, sites.md §7),
+// after its func line:
+//
+//	dispatch 0 labels 83 calls 36032575
+//		label 17 calls 7450000
+//
+// A dispatch record is the site's ordinal among the function's dispatch
+// sites, the size of its label set and its jumps; each label line gives
+// the jumps to the label of that ordinal in the set (the function's
+// address-taken labels in file order, the order of the site's .Lopt_dset
+// table). "sites" counts call sites only. `cc --optpoline-profile` builds
+// each profiled funnel as a tree of least expected depth over these counts.
+//
 // A func record is a function symbol (global or local, with the source name
 // of its object's site table) and how many sites it had; each site is its
 // ordinal among them, with the targets hottest first. A local target names

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -59,8 +60,23 @@ type FuncKey struct{ File, Name string }
 type Func struct {
 	FuncKey
 	Local bool          // a file-local symbol
-	Sites int           // the function's sites when it was profiled
+	Sites int           // the function's call sites when it was profiled
 	Site  map[int]*Site // profiled sites by ordinal
+	// Dispatch holds the function's profiled dispatch sites (computed
+	// goto, sites.md §7) by their ordinal among its dispatch sites, which
+	// Sites does not count.
+	Dispatch map[int]*Dispatch
+}
+
+// Dispatch is a profiled dispatch site: how many labels its set had, its
+// jumps, and the jumps to each label by the label's ordinal in the set
+// (the order of the site's .Lopt_dset table: the function's address-taken
+// labels in file order). Labels without a count were not seen.
+type Dispatch struct {
+	ID     int
+	Labels int
+	Calls  uint64
+	Label  map[int]uint64
 }
 
 // Site is a profiled site: its ordinal in its function, its calls and its
@@ -100,6 +116,22 @@ func (p *Profile) add(f *Func) error {
 		p.Funcs[f.FuncKey] = g
 	} else if g.Sites != f.Sites {
 		return fmt.Errorf("function %s (%s) has %d sites here and %d in another input: profiles of different builds", f.Name, f.File, f.Sites, g.Sites)
+	}
+	for id, d := range f.Dispatch {
+		if g.Dispatch == nil {
+			g.Dispatch = map[int]*Dispatch{}
+		}
+		h := g.Dispatch[id]
+		if h == nil {
+			h = &Dispatch{ID: id, Labels: d.Labels, Label: map[int]uint64{}}
+			g.Dispatch[id] = h
+		} else if h.Labels != d.Labels {
+			return fmt.Errorf("dispatch site %d of function %s (%s) has %d labels here and %d in another input: profiles of different builds", id, f.Name, f.File, d.Labels, h.Labels)
+		}
+		h.Calls += d.Calls
+		for k, n := range d.Label {
+			h.Label[k] += n
+		}
 	}
 	for id, s := range f.Site {
 		h := g.Site[id]
@@ -152,9 +184,17 @@ func (p *Profile) Write(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "optpoline profile %d\n", Version)
 	b.WriteString("# func SYMBOL BINDING file SOURCE sites N / site ORDINAL calls N / target SYMBOL BINDING [file SOURCE] calls N\n")
+	b.WriteString("# dispatch ORDINAL labels N calls N / label ORDINAL calls N\n")
 	for _, k := range p.keys() {
 		f := p.Funcs[k]
 		fmt.Fprintf(b, "func %s %s file %s sites %d\n", strconv.Quote(f.Name), bind(f.Local), strconv.Quote(f.File), f.Sites)
+		for _, id := range slices.Sorted(maps.Keys(f.Dispatch)) {
+			d := f.Dispatch[id]
+			fmt.Fprintf(b, "\tdispatch %d labels %d calls %d\n", id, d.Labels, d.Calls)
+			for _, l := range d.hottest() {
+				fmt.Fprintf(b, "\t\tlabel %d calls %d\n", l, d.Label[l])
+			}
+		}
 		ids := make([]int, 0, len(f.Site))
 		for id := range f.Site {
 			ids = append(ids, id)
@@ -213,7 +253,43 @@ func (p *Profile) Show(w io.Writer, top int) error {
 		}
 		b.WriteByte('\n')
 	}
+	// Dispatch sites: their labels by ordinal in the set.
+	var ds []row
+	for _, k := range p.keys() {
+		f := p.Funcs[k]
+		for _, id := range slices.Sorted(maps.Keys(f.Dispatch)) {
+			ds = append(ds, row{f, &Site{ID: id, Calls: f.Dispatch[id].Calls}})
+		}
+	}
+	if len(ds) == 0 {
+		return b.Flush()
+	}
+	slices.SortStableFunc(ds, func(a, c row) int { return cmp.Compare(c.s.Calls, a.s.Calls) })
+	fmt.Fprintf(b, "%d dispatch sites\n%14s  %s\n", len(ds), "jumps", "dispatch site (function#ordinal, source, labels) → labels by ordinal (share of the site's jumps)")
+	for i, r := range ds {
+		if top > 0 && i == top {
+			fmt.Fprintf(b, "… %d more dispatch sites\n", len(ds)-top)
+			break
+		}
+		d := r.f.Dispatch[r.s.ID]
+		fmt.Fprintf(b, "%14d  %s#%d (%s, %d labels) →", d.Calls, r.f.Name, d.ID, r.f.File, d.Labels)
+		for k, l := range d.hottest() {
+			if k == 8 {
+				fmt.Fprintf(b, " … %d more", len(d.Label)-k)
+				break
+			}
+			fmt.Fprintf(b, " label %d %.0f%%", l, pct(d.Label[l], d.Calls))
+		}
+		b.WriteByte('\n')
+	}
 	return b.Flush()
+}
+
+// hottest lists the ordinals of the labels with a count, hottest first.
+func (d *Dispatch) hottest() []int {
+	ls := slices.Collect(maps.Keys(d.Label))
+	slices.SortFunc(ls, func(a, b int) int { return cmp.Or(cmp.Compare(d.Label[b], d.Label[a]), cmp.Compare(a, b)) })
+	return ls
 }
 
 func pct(a, b uint64) float64 {
@@ -248,6 +324,18 @@ func (p *Profile) Func(src, fn string) *passes.StaticFunc {
 		for _, t := range s.Targets {
 			sf.Targets[id] = append(sf.Targets[id], passes.StaticTarget{Sym: t.Name, Local: t.Local, File: t.File, Calls: t.Calls})
 		}
+	}
+	for id, d := range f.Dispatch {
+		if sf.Dispatch == nil {
+			sf.Dispatch = map[int]passes.StaticDispatch{}
+		}
+		sd := passes.StaticDispatch{Labels: d.Labels, Calls: make([]uint64, d.Labels)}
+		for k, n := range d.Label {
+			if k < d.Labels {
+				sd.Calls[k] = n
+			}
+		}
+		sf.Dispatch[id] = sd
 	}
 	return sf
 }

@@ -2,9 +2,11 @@ package profile_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -242,5 +244,114 @@ func TestParseErrors(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
 		}
+	}
+}
+
+// TestDispatchProfile profiles a computed-goto interpreter built with
+// learned dispatch sites (testdata/vm.c: run has a dispatch site and a
+// call site), exports the dump, checks the dispatch record (label set
+// size, the hot labels' shares; the function's "sites" counts its call
+// site only), rebuilds with the profile and checks that the funnel starts
+// with the hottest label and that the program still prints what gcc's
+// build prints.
+func TestDispatchProfile(t *testing.T) {
+	dir := t.TempDir()
+	objs := runtimeObjects(t, filepath.Join(dir, "rt"))
+	asm := filepath.Join(dir, "vm.s")
+	run(t, nil, "gcc", "-O2", "-fPIE", "-mindirect-branch=thunk-extern", "-mindirect-branch-register", "-S", "-o", asm, "testdata/vm.c")
+	src, err := os.ReadFile(asm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// build marks src up with cfg, links it and returns the program and
+	// the markup's output.
+	build := func(name string, cfg passes.Config) (string, *markup.Results, string) {
+		var out bytes.Buffer
+		res, err := markup.FileAll(asm, src, cfg, &out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		marked := filepath.Join(dir, name+".s")
+		if err := os.WriteFile(marked, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		prog := filepath.Join(dir, name)
+		run(t, nil, "gcc", append([]string{"-pie", "-o", prog, marked, "-Wl,--export-dynamic-symbol=optpoline_*"}, objs...)...)
+		return prog, res, out.String()
+	}
+	learned, res, _ := build("learned", passes.Config{Outline: 4, Runtime: true, Dispatch: passes.DispatchLearned})
+	nd := res.Dispatch.Learned // gcc may duplicate the computed goto
+	if nd == 0 || res.Dispatch.Funnels != 0 {
+		t.Fatalf("learned build: %s", res.Dispatch.Summary())
+	}
+	d := filepath.Join(dir, "dumps")
+	got := run(t, []string{"OPTPOLINE_PERIOD_MS=1", "OPTPOLINE=profile=" + d}, learned, "20000")
+	want := run(t, nil, "sh", "-c", "gcc -O2 -o "+filepath.Join(dir, "plain")+" testdata/vm.c && "+filepath.Join(dir, "plain")+" 20000")
+	if got != want {
+		t.Fatalf("learned build prints %q, gcc's %q", got, want)
+	}
+	p, rep, err := profile.Export(readDumps(t, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := p.Funcs[profile.FuncKey{File: "vm.c", Name: "run"}]
+	if fn == nil || fn.Sites != 1 || len(fn.Dispatch) == 0 || rep.Dispatch != len(fn.Dispatch) {
+		t.Fatalf("run: %+v, report %+v", fn, rep)
+	}
+	// Over every dispatch site of run: 20000 runs of 100 opcodes and a
+	// halt: xor 60%, inc 30%, hook 10% of the opcodes.
+	all := map[int]uint64{}
+	var total uint64
+	hot := map[int]int{} // dispatch ordinal → its hottest label
+	for id, dp := range fn.Dispatch {
+		if dp.Labels != 6 {
+			t.Fatalf("dispatch site %d of run: %d labels, want 6", id, dp.Labels)
+		}
+		hot[id] = -1
+		for k, n := range dp.Label {
+			all[k] += n
+			total += n
+			if hot[id] < 0 || n > dp.Label[hot[id]] {
+				hot[id] = k
+			}
+		}
+	}
+	var shares []float64
+	for _, n := range all {
+		shares = append(shares, float64(n)/float64(total))
+	}
+	slices.Sort(shares)
+	slices.Reverse(shares)
+	if len(shares) < 3 || len(shares) > 4 || shares[0] < 0.5 || shares[0] > 0.7 || shares[1] < 0.2 || shares[1] > 0.4 {
+		t.Fatalf("run's labels: shares %v (%+v)", shares, fn.Dispatch)
+	}
+	// Round trip of the dispatch record.
+	var b bytes.Buffer
+	if err := p.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	_, back, err := profile.Parse("p.prof", b.Bytes())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if d := cmp.Diff(p, back); d != "" {
+		t.Errorf("round trip:\n%s\n%s", d, b.String())
+	}
+	// Rebuilt with the profile: a funnel whose first compare is the hot label.
+	funnel, res, out := build("funnel", passes.Config{Outline: 4, Runtime: true, Profile: back})
+	if res.Dispatch.Funnels != nd || res.Dispatch.Profiled != len(hot) || len(res.Calls.Warnings) != 0 {
+		t.Fatalf("profiled build: %s, warnings %v", res.Dispatch.Summary(), res.Calls.Warnings)
+	}
+	t.Logf("hottest labels by dispatch site %v; profile:\n%s", hot, b.String())
+	for id, k := range hot {
+		// One function: its dispatch site #id is the file's site id.
+		first := fmt.Sprintf(".Lopt_dsite_%d:\n\tcmpq\t.Lopt_dlab_0_%d(%%rip)", id, k)
+		if !strings.Contains(out, first) {
+			i := strings.Index(out, fmt.Sprintf(".Lopt_dsite_%d:", id))
+			t.Errorf("funnel %d does not start with label %d, the hottest:\n%s", id, k, out[max(i, 0):min(len(out), max(i, 0)+200)])
+		}
+	}
+	if got := run(t, nil, funnel, "20000"); got != want {
+		t.Errorf("profiled funnel build prints %q, gcc's %q", got, want)
 	}
 }

@@ -25,13 +25,18 @@ type Report struct {
 	// Patched counts sites whose dump marks targets the promoter patched
 	// in (OPTPOLINE=learn,profile=DIR): their counts stop at promotion.
 	Patched int
+	// Dispatch counts the dispatch sites exported (their targets are
+	// labels, named by their ordinal in the site's label set); NotLabel
+	// the jumps of dispatch sites to addresses outside their set.
+	Dispatch int
+	NotLabel uint64
 }
 
 // image is one module's ELF file: its function symbols and site table.
 type image struct {
 	syms  []symbol // functions, by address
 	sites map[uint64]site
-	count map[string]int // sites per function (key: symbol name + "\x00" + file)
+	count map[string]int // call sites per function (key: symbol name + "\x00" + file)
 }
 
 type symbol struct {
@@ -44,6 +49,10 @@ type symbol struct {
 type site struct {
 	id   uint32
 	file string // the table fragment's source name
+	// labels maps a dispatch site's label addresses to their ordinals in
+	// its set (nil for a call site); nlabels is the set's size.
+	labels  map[uint64]int
+	nlabels int
 }
 
 // Export maps the dumps' addresses to symbols with each module's ELF file
@@ -92,6 +101,23 @@ func Export(dumps []*Dump) (*Profile, *Report, error) {
 			}
 			f := &Func{FuncKey: FuncKey{File: st.file, Name: fn.name}, Local: fn.local,
 				Sites: im.count[fn.name+"\x00"+st.file], Site: map[int]*Site{}}
+			if st.labels != nil {
+				dd := &Dispatch{ID: int(st.id), Labels: st.nlabels, Calls: ds.Calls, Label: map[int]uint64{}}
+				for _, t := range ds.Targets {
+					k, ok := st.labels[t.Addr]
+					if t.Module != ds.Module || !ok {
+						rep.NotLabel += t.Calls
+						continue
+					}
+					dd.Label[k] += t.Calls
+				}
+				f.Dispatch = map[int]*Dispatch{dd.ID: dd}
+				if err := p.add(f); err != nil {
+					return nil, nil, &Error{d.Name, ds.Line, err.Error()}
+				}
+				rep.Dispatch++
+				continue
+			}
 			if int(st.id) >= f.Sites {
 				rep.Split++
 				continue
@@ -215,13 +241,57 @@ func openImage(path, buildID string) (*image, error) {
 	for _, fr := range frags {
 		name := cString(f, fr.NameAt)
 		for _, e := range fr.Entries {
-			im.sites[e.SiteAt] = site{id: e.ID, file: name}
+			st := site{id: e.ID, file: name}
+			if e.Flags&abi.FlagDispatch != 0 {
+				if st.labels, st.nlabels, err = labelSet(f, e.OutlineAt); err != nil {
+					return nil, fmt.Errorf("%s: dispatch site at %#x: %v", path, e.SiteAt, err)
+				}
+				im.sites[e.SiteAt] = st
+				continue // not a call site: the function's "sites" leave it out
+			}
+			im.sites[e.SiteAt] = st
 			if fn, ok := im.funcAt(e.SiteAt); ok {
 				im.count[fn.name+"\x00"+name]++
 			}
 		}
 	}
 	return im, nil
+}
+
+// labelSet reads a dispatch site's label set at addr (u32 n, then n
+// s32 offsets, each from its own field to the label) and maps each label
+// address to its ordinal.
+func labelSet(f *elf.File, addr uint64) (map[uint64]int, int, error) {
+	head := bytesAt(f, addr, 4)
+	if head == nil {
+		return nil, 0, fmt.Errorf("its label set at %#x is not in the file", addr)
+	}
+	n := int(binary.LittleEndian.Uint32(head))
+	b := bytesAt(f, addr+4, 4*n)
+	if b == nil {
+		return nil, 0, fmt.Errorf("its label set at %#x (%d labels) runs past its section", addr, n)
+	}
+	m := make(map[uint64]int, n)
+	for k := 0; k < n; k++ {
+		field := addr + 4 + uint64(4*k)
+		m[field+uint64(int64(int32(binary.LittleEndian.Uint32(b[4*k:]))))] = k
+	}
+	return m, n, nil
+}
+
+// bytesAt returns the n bytes of f's loaded image at addr, or nil.
+func bytesAt(f *elf.File, addr uint64, n int) []byte {
+	for _, s := range f.Sections {
+		if s.Type == elf.SHT_NOBITS || s.Flags&elf.SHF_ALLOC == 0 || addr < s.Addr || addr+uint64(n) > s.Addr+s.Size {
+			continue
+		}
+		b, err := s.Data()
+		if err != nil {
+			return nil
+		}
+		return b[addr-s.Addr : addr-s.Addr+uint64(n)]
+	}
+	return nil
 }
 
 // fileBuildID is the hex GNU build-id of f, or "".

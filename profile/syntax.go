@@ -103,11 +103,30 @@ type profAST struct {
 
 type profFunc struct {
 	Pos   lexer.Position
-	Name  str        `parser:"'func' @@"`
-	Bind  string     `parser:"@('global' | 'local')"`
-	File  str        `parser:"'file' @@"`
-	Sites num        `parser:"'sites' @@"`
-	Site  []profSite `parser:"@@*"`
+	Name  str            `parser:"'func' @@"`
+	Bind  string         `parser:"@('global' | 'local')"`
+	File  str            `parser:"'file' @@"`
+	Sites num            `parser:"'sites' @@"`
+	Items []profFuncItem `parser:"@@*"`
+}
+
+type profFuncItem struct {
+	Site     *profSite     `parser:"  @@"`
+	Dispatch *profDispatch `parser:"| @@"`
+}
+
+type profDispatch struct {
+	Pos    lexer.Position
+	ID     num         `parser:"'dispatch' @@"`
+	Labels num         `parser:"'labels' @@"`
+	Calls  num         `parser:"'calls' @@"`
+	Label  []profLabel `parser:"@@*"`
+}
+
+type profLabel struct {
+	Pos   lexer.Position
+	K     num `parser:"'label' @@"`
+	Calls num `parser:"'calls' @@"`
 }
 
 type profSite struct {
@@ -310,7 +329,14 @@ func parseProfile(name string, data []byte) (*Profile, error) {
 			return nil, err
 		}
 		fn.Sites = int(n)
-		for _, s := range f.Site {
+		for _, it := range f.Items {
+			if it.Dispatch != nil {
+				if err := parseDispatch(fn, it.Dispatch); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			s := it.Site
 			id, err := s.ID.uint(31)
 			if err != nil {
 				return nil, err
@@ -347,4 +373,41 @@ func parseProfile(name string, data []byte) (*Profile, error) {
 		}
 	}
 	return p, nil
+}
+
+// parseDispatch adds a dispatch record to fn.
+func parseDispatch(fn *Func, d *profDispatch) error {
+	var id, labels uint64
+	if err := nums(31, []*uint64{&id, &labels}, d.ID, d.Labels); err != nil {
+		return err
+	}
+	if fn.Dispatch == nil {
+		fn.Dispatch = map[int]*Dispatch{}
+	}
+	if fn.Dispatch[int(id)] != nil {
+		return errAt(d.Pos, "dispatch site %d of %s is given twice", id, fn.Name)
+	}
+	ds := &Dispatch{ID: int(id), Labels: int(labels), Label: map[int]uint64{}}
+	var err error
+	if ds.Calls, err = d.Calls.uint(64); err != nil {
+		return err
+	}
+	for _, l := range d.Label {
+		var k, calls uint64
+		if err := nums(31, []*uint64{&k}, l.K); err != nil {
+			return err
+		}
+		if calls, err = l.Calls.uint(64); err != nil {
+			return err
+		}
+		if k >= labels {
+			return errAt(l.K.Pos, "label %d of dispatch site %d of %s, which has %d labels", k, id, fn.Name, labels)
+		}
+		if _, dup := ds.Label[int(k)]; dup {
+			return errAt(l.Pos, "label %d of dispatch site %d of %s is given twice", k, id, fn.Name)
+		}
+		ds.Label[int(k)] = calls
+	}
+	fn.Dispatch[int(id)] = ds
+	return nil
 }

@@ -16,6 +16,10 @@
 #   optpoline-learned  the same with --optpoline-dispatch=learned
 #   plain-funnel       no retpolines, through `optpoline cc --optpoline-dispatch=funnel gcc`
 #                      (is a funnel worth it where jmp *%REG is predicted? the default says no)
+#   plain-thread       plain, linked with scripts/idle-thread.c: one idle thread started by a
+#                      constructor, as the runtime starts its promoter. glibc's malloc takes its
+#                      locking paths once a second thread exists, so plain-thread − plain is what
+#                      the promoter thread alone costs (no optpoline code in the program)
 #
 # (A new kind is one more case in build_flags; issue 8's profile-guided
 # "static" build goes there.) Every kind compiles Lua's sources (lua.c and
@@ -74,7 +78,8 @@ build_flags() {
   optpoline-funnel) echo "$wrap_head --optpoline-dispatch=funnel gcc|$rpx|" ;;
   optpoline-learned) echo "$wrap_head --optpoline-dispatch=learned gcc|$rpx|" ;;
   plain-funnel) echo "$wrap_head --optpoline-dispatch=funnel gcc||" ;;
-  *) integ_die "unknown kind '$1' (want plain, retpoline, optpoline, optpoline-funnel, optpoline-learned or plain-funnel)" ;;
+  plain-thread) echo "gcc||THREAD" ;;
+  *) integ_die "unknown kind '$1' (want plain, retpoline, optpoline, optpoline-funnel, optpoline-learned, plain-funnel or plain-thread)" ;;
   esac
 }
 for k in "${kinds[@]}"; do build_flags "$k" >/dev/null; done
@@ -96,6 +101,11 @@ build() {
   local kind=$1 cc cflags libs d log
   IFS='|' read -r cc cflags libs <<<"$(build_flags "$kind")"
   [[ $libs == THUNKS ]] && libs=$thunks
+  if [[ $libs == THREAD ]]; then
+    gcc -O2 -c "$integ_root/scripts/idle-thread.c" -o "$work/idle-thread.o" >>"$work/$kind.log" 2>&1 ||
+      integ_die "$kind: gcc rejects scripts/idle-thread.c (log: $work/$kind.log)"
+    libs="$work/idle-thread.o -lpthread"
+  fi
   d=$work/$kind
   log=$work/$kind.log
   mkdir -p "$d"

@@ -89,6 +89,10 @@ type Site struct {
 	// code; Stack is the CFA rule at the jmp, which that call adjusts.
 	Learn bool
 	Stack analysis.StackState
+	// Weights are the profiled jumps to each label (by index in Labels)
+	// of a funnel built from a profile (Config.Profile), nil otherwise:
+	// the funnel is then a tree of least expected depth, hot labels first.
+	Weights []uint64
 }
 
 // Skip is a candidate left alone, with the reason.
@@ -107,6 +111,8 @@ type Result struct {
 	Funnels int
 	Learned int
 	NLabels int // labels over every site
+	// Profiled counts the funnels ordered by a profile.
+	Profiled int
 }
 
 // Summary formats counts: "2 dispatch sites (dispatch-thunk 2; funnel 2), 1 skipped".
@@ -119,7 +125,11 @@ func (r *Result) Summary() string {
 	}
 	s := fmt.Sprintf("%d dispatch sites", len(r.Sites))
 	if len(parts) > 0 {
-		s += fmt.Sprintf(" (%s; funnel %d, learned %d, %d labels)", strings.Join(parts, ", "), r.Funnels, r.Learned, r.NLabels)
+		prof := ""
+		if r.Profiled > 0 {
+			prof = fmt.Sprintf(" (%d profiled)", r.Profiled)
+		}
+		s += fmt.Sprintf(" (%s; funnel %d%s, learned %d, %d labels)", strings.Join(parts, ", "), r.Funnels, prof, r.Learned, r.NLabels)
 	}
 	return fmt.Sprintf("%s, %d skipped", s, len(r.Skipped))
 }
@@ -144,10 +154,12 @@ func Run(u *passes.Unit) (*Result, error) {
 	if !pc.Code64 {
 		return res, nil
 	}
-	m := &matcher{f: u.File, cfg: u.Config, res: res, n: pc.NextDispatch, funcs: cm.Funcs, addr: pc.AddrTaken}
+	m := &matcher{f: u.File, cfg: u.Config, res: res, n: pc.NextDispatch, funcs: cm.Funcs, addr: pc.AddrTaken, src: pc.Source}
 	for _, fn := range cm.Funcs {
 		m.function(fn)
 	}
+	// Stale profile entries are reported with callmarkup's warnings.
+	cm.Warnings = append(cm.Warnings, m.warnings...)
 	pc.NextDispatch = m.n
 	sort.Slice(res.Skipped, func(a, b int) bool { return res.Skipped[a].Stmt < res.Skipped[b].Stmt })
 	if len(res.Sites) > 0 {
@@ -165,6 +177,9 @@ type matcher struct {
 	funcs []analysis.Func
 	addr  map[string]bool
 	ops   []parser.Operand
+	src   string // the piece's source name, which profiles key functions by
+	// warnings are stale profile entries.
+	warnings []callmarkup.Warning
 }
 
 func (m *matcher) skip(i int, fn, reason string) {
@@ -255,6 +270,12 @@ func (m *matcher) function(fn analysis.Func) {
 			// The learning call moves %rsp: its CFI needs the CFA rule.
 			s.Learn = !fn.CFI || s.Stack.Known
 		}
+		if strategy == passes.DispatchFunnel {
+			s.Weights = m.profiled(fn, s.ID, len(labels), int(st.Line))
+			if s.Weights != nil {
+				m.res.Profiled++
+			}
+		}
 		if set < 0 {
 			set = s.N
 		}
@@ -270,6 +291,38 @@ func (m *matcher) function(fn analysis.Func) {
 			m.res.Learned++
 		}
 	}
+}
+
+// profiled returns the profiled jumps to each of the n labels of fn's
+// dispatch site id, or nil when the profile has none. A site whose label
+// set changed size since it was profiled is stale: reported, and its
+// funnel stays in address order (the counts may belong to other labels).
+func (m *matcher) profiled(fn analysis.Func, id, n, line int) []uint64 {
+	if m.cfg.Profile == nil {
+		return nil
+	}
+	pf := m.cfg.Profile.Func(m.src, unquote(fn.Name))
+	if pf == nil {
+		return nil
+	}
+	d, ok := pf.Dispatch[id]
+	if !ok {
+		return nil
+	}
+	if d.Labels != n || len(d.Calls) != n {
+		m.warnings = append(m.warnings, callmarkup.Warning{Line: line, Msg: fmt.Sprintf(
+			"stale profile: dispatch site #%d of %s had %d labels when profiled and has %d now: its funnel is not ordered by the profile",
+			id, unquote(fn.Name), d.Labels, n)})
+		return nil
+	}
+	var total uint64
+	for _, c := range d.Calls {
+		total += c
+	}
+	if total == 0 {
+		return nil
+	}
+	return d.Calls
 }
 
 // flagsRead checks every label of the set (memoised in memo) and returns

@@ -91,7 +91,19 @@ func (e *emitter) funnel(b *strings.Builder, s Site) {
 		}
 		bySec[l.Section] = append(bySec[l.Section], k)
 	}
+	weight := func(sec string) (w uint64) {
+		for _, k := range bySec[sec] {
+			w += s.Weights[k]
+		}
+		return w
+	}
 	sort.SliceStable(secs, func(a, c int) bool {
+		if s.Weights != nil {
+			// Profiled: the section whose labels take most jumps first.
+			if wa, wc := weight(secs[a]), weight(secs[c]); wa != wc {
+				return wa > wc
+			}
+		}
 		if (secs[a] == s.Section) != (secs[c] == s.Section) {
 			return secs[a] == s.Section
 		}
@@ -109,6 +121,10 @@ func (e *emitter) funnel(b *strings.Builder, s Site) {
 		}
 		if g > 0 {
 			fmt.Fprintf(b, ".Lopt_drest_%d_%d:\n", s.N, g)
+		}
+		if s.Weights != nil && len(idx) <= maxWeighted {
+			e.weighted(b, s, idx, optimalRoots(s.Weights, idx), 0, len(idx), miss, true)
+			continue
 		}
 		e.tree(b, s, idx, miss, true)
 	}
@@ -153,6 +169,100 @@ func (e *emitter) tree(b *strings.Builder, s Site, idx []int, miss string, last 
 	e.tree(b, s, idx[mid+1:], miss, false)
 	fmt.Fprintf(b, "%s:\n", left)
 	e.tree(b, s, idx[:mid], miss, last)
+}
+
+// maxWeighted is the largest label set (per section) whose funnel is
+// built from a profile: optimalRoots takes O(n²) time and memory.
+const maxWeighted = 1024
+
+// optimalRoots returns, for every run [i, j) of idx (labels in address
+// order), the position of the root of a search tree of least expected
+// cost: each node visited on the way to a label costs one compare, and a
+// label is reached as often as its weight says (its profiled jumps, plus
+// a floor of 1/1000 of the average so that labels the profile never saw
+// still form a balanced subtree). Knuth's speed-up: the root of [i, j) lies
+// between those of [i, j-1) and [i+1, j).
+func optimalRoots(weights []uint64, idx []int) [][]int {
+	n := len(idx)
+	var total float64
+	for _, k := range idx {
+		total += float64(weights[k])
+	}
+	floor := total / float64(1000*n)
+	if floor < 1 {
+		floor = 1
+	}
+	prefix := make([]float64, n+1)
+	for p, k := range idx {
+		prefix[p+1] = prefix[p] + float64(weights[k]) + floor
+	}
+	cost := make([][]float64, n+1)
+	root := make([][]int, n+1)
+	for i := range cost {
+		cost[i] = make([]float64, n+1)
+		root[i] = make([]int, n+1)
+	}
+	for l := 1; l <= n; l++ {
+		for i := 0; i+l <= n; i++ {
+			j := i + l
+			lo, hi := i, i
+			if l > 1 {
+				lo, hi = root[i][j-1], root[i+1][j]
+			}
+			best, at := -1.0, lo
+			for r := lo; r <= hi; r++ {
+				if c := cost[i][r] + cost[r+1][j]; best < 0 || c < best {
+					best, at = c, r
+				}
+			}
+			cost[i][j] = best + prefix[j] - prefix[i]
+			root[i][j] = at
+		}
+	}
+	return root
+}
+
+// weighted writes the funnel over idx[i:j] as the tree root describes:
+// a node compares with its label, branches to it on equal, to the left
+// subtree below it and on to the right one above it; a side with no
+// labels is the miss. last says the code after it is miss.
+func (e *emitter) weighted(b *strings.Builder, s Site, idx []int, root [][]int, i, j int, miss string, last bool) {
+	if i == j {
+		if !last {
+			fmt.Fprintf(b, "\tjmp\t%s\n", miss)
+		}
+		return
+	}
+	r := root[i][j]
+	k := idx[r]
+	if _, ok := e.first[s.N]; !ok {
+		e.first[s.N] = k
+	}
+	cmpq := fmt.Sprintf("\tcmpq\t.Lopt_dlab_%d_%d(%%rip), %%%s\n", s.Set, k, s.Reg)
+	switch {
+	case r == i && r+1 == j: // a leaf
+		b.WriteString(cmpq)
+		fmt.Fprintf(b, "\tje\t%s\n", s.Labels[k].Name)
+		if !last {
+			fmt.Fprintf(b, "\tjmp\t%s\n", miss)
+		}
+	case r == i: // nothing below
+		b.WriteString(cmpq)
+		fmt.Fprintf(b, "\tje\t%s\n\tjb\t%s\n", s.Labels[k].Name, miss)
+		e.weighted(b, s, idx, root, r+1, j, miss, last)
+	case r+1 == j: // nothing above
+		b.WriteString(cmpq)
+		fmt.Fprintf(b, "\tje\t%s\n\tja\t%s\n", s.Labels[k].Name, miss)
+		e.weighted(b, s, idx, root, i, r, miss, last)
+	default:
+		left := fmt.Sprintf(".Lopt_dn_%d_%d", s.N, e.node)
+		e.node++
+		b.WriteString(cmpq)
+		fmt.Fprintf(b, "\tje\t%s\n\tjb\t%s\n", s.Labels[k].Name, left)
+		e.weighted(b, s, idx, root, r+1, j, miss, false)
+		fmt.Fprintf(b, "%s:\n", left)
+		e.weighted(b, s, idx, root, i, r, miss, last)
+	}
 }
 
 // learned writes the inline entries, each 16 bytes with its je's rel32

@@ -19,16 +19,18 @@ import (
 	"github.com/optpoline/optpoline/passes"
 	"github.com/optpoline/optpoline/passes/callmarkup"
 	"github.com/optpoline/optpoline/passes/dispatch"
+	"github.com/optpoline/optpoline/profile"
 	"golang.org/x/tools/txtar"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // TestGolden runs the markup pipeline on testdata/*.txtar: the archive's
-// comment holds options ("options: dispatch=learned runtime mode=kernel"),
+// comment holds options ("options: dispatch=learned runtime mode=kernel
+// profile"; profile reads the archive's "profile" file as Config.Profile),
 // "in.s" the input, "out.s" the expected output and "stats" the dispatch
-// pass's summary and skips. The output must assemble with the real as and
-// pass the validator.
+// pass's summary, skips and warnings. The output must assemble with the
+// real as and pass the validator.
 func TestGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.txtar")
 	if len(files) == 0 {
@@ -41,6 +43,10 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg := passes.Config{Outline: 4}
+			sections := map[string][]byte{}
+			for _, f := range ar.Files {
+				sections[f.Name] = f.Data
+			}
 			for _, l := range strings.Split(string(ar.Comment), "\n") {
 				opts, ok := strings.CutPrefix(l, "options:")
 				if !ok {
@@ -59,20 +65,25 @@ func TestGolden(t *testing.T) {
 						if v == "kernel" {
 							cfg.Mode = passes.Kernel
 						}
+					case "profile":
+						_, p, err := profile.Parse("profile", sections["profile"])
+						if err != nil || p == nil {
+							t.Fatalf("profile: %v", err)
+						}
+						cfg.Profile = p
 					default:
 						t.Fatalf("unknown option %q", opt)
 					}
 				}
 			}
-			sections := map[string][]byte{}
-			for _, f := range ar.Files {
-				sections[f.Name] = f.Data
-			}
-			out, res := run(t, sections["in.s"], cfg)
+			out, res, warns := run(t, sections["in.s"], cfg)
 			var st strings.Builder
 			st.WriteString(res.Summary() + "\n")
 			for _, s := range res.Skipped {
 				st.WriteString(strconv.Itoa(s.Line) + ": " + s.Reason + "\n")
+			}
+			for _, w := range warns {
+				st.WriteString(strconv.Itoa(w.Line) + ": warning: " + w.Msg + "\n")
 			}
 			if *update {
 				for i := range ar.Files {
@@ -106,9 +117,10 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// run runs the markup pipeline over src and returns the output and the
-// dispatch pass's result.
-func run(t *testing.T, src []byte, cfg passes.Config) ([]byte, *dispatch.Result) {
+// run runs the markup pipeline over src and returns the output, the
+// dispatch pass's result and the warnings (callmarkup's, which hold the
+// dispatch pass's too).
+func run(t *testing.T, src []byte, cfg passes.Config) ([]byte, *dispatch.Result, []callmarkup.Warning) {
 	t.Helper()
 	f, err := parser.ParseChecked("in.s", src)
 	if err != nil {
@@ -122,7 +134,7 @@ func run(t *testing.T, src []byte, cfg passes.Config) ([]byte, *dispatch.Result)
 	if _, err := u.Rewriter.WriteTo(&out); err != nil {
 		t.Fatal(err)
 	}
-	return out.Bytes(), u.Results[dispatch.Pass].(*dispatch.Result)
+	return out.Bytes(), u.Results[dispatch.Pass].(*dispatch.Result), u.Results[callmarkup.Pass].(*callmarkup.Result).Warnings
 }
 
 // assemble runs the real as on src; a warning fails too.
