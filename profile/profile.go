@@ -184,7 +184,12 @@ func (p *Profile) Write(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "optpoline profile %d\n", Version)
 	b.WriteString("# func SYMBOL BINDING file SOURCE sites N / site ORDINAL calls N / target SYMBOL BINDING [file SOURCE] calls N\n")
-	b.WriteString("# dispatch ORDINAL labels N calls N / label ORDINAL calls N\n")
+	for _, f := range p.Funcs {
+		if len(f.Dispatch) > 0 {
+			b.WriteString("# dispatch ORDINAL labels N calls N / label ORDINAL calls N\n")
+			break
+		}
+	}
 	for _, k := range p.keys() {
 		f := p.Funcs[k]
 		fmt.Fprintf(b, "func %s %s file %s sites %d\n", strconv.Quote(f.Name), bind(f.Local), strconv.Quote(f.File), f.Sites)

@@ -16,6 +16,11 @@
 #   optpoline-learned  the same with --optpoline-dispatch=learned
 #   plain-funnel       no retpolines, through `optpoline cc --optpoline-dispatch=funnel gcc`
 #                      (is a funnel worth it where jmp *%REG is predicted? the default says no)
+#   optpoline-profile  profile-guided: a training build (--optpoline-dispatch=learned) runs every
+#                      script once under OPTPOLINE=profile=DIR (the benchmark's own inputs, so
+#                      this is the best case of a profile), then the retpoline flags through
+#                      `optpoline cc --optpoline-profile=DIR --optpoline-dispatch=funnel gcc`:
+#                      call sites promoted statically, funnels ordered hot-first
 #   plain-thread       plain, linked with scripts/idle-thread.c: one idle thread started by a
 #                      constructor, as the runtime starts its promoter. glibc's malloc takes its
 #                      locking paths once a second thread exists, so plain-thread − plain is what
@@ -78,8 +83,9 @@ build_flags() {
   optpoline-funnel) echo "$wrap_head --optpoline-dispatch=funnel gcc|$rpx|" ;;
   optpoline-learned) echo "$wrap_head --optpoline-dispatch=learned gcc|$rpx|" ;;
   plain-funnel) echo "$wrap_head --optpoline-dispatch=funnel gcc||" ;;
+  optpoline-profile) echo "$wrap_head --optpoline-profile=${work:-}/profile --optpoline-dispatch=funnel gcc|$rpx|" ;;
   plain-thread) echo "gcc||THREAD" ;;
-  *) integ_die "unknown kind '$1' (want plain, retpoline, optpoline, optpoline-funnel, optpoline-learned, plain-funnel or plain-thread)" ;;
+  *) integ_die "unknown kind '$1' (want plain, retpoline, optpoline, optpoline-funnel, optpoline-learned, optpoline-profile, plain-funnel or plain-thread)" ;;
   esac
 }
 for k in "${kinds[@]}"; do build_flags "$k" >/dev/null; done
@@ -126,8 +132,22 @@ build() {
   echo "$d/lua"
 }
 
+# train: the optpoline-profile kind's profile, from a learned-dispatch
+# build running every script once with OPTPOLINE=profile=$work/profile.
+train() {
+  local t s
+  integ_log "building Lua $version: optpoline-learned (training build for optpoline-profile)"
+  t=$(build optpoline-learned)
+  mkdir -p "$work/profile"
+  for s in "${scripts[@]}"; do
+    (cd "$benchdir" && OPTPOLINE=profile=$work/profile "$t" "$s.lua" "${size[$s]}") >/dev/null ||
+      integ_die "training: $s.lua failed"
+  done
+}
+
 declare -A lua
 for k in "${kinds[@]}"; do
+  [[ $k == optpoline-profile ]] && train
   integ_log "building Lua $version: $k"
   lua[$k]=$(build "$k")
   if [[ $k == optpoline* ]] && (($(integ_sites "${lua[$k]}") == 0)); then
