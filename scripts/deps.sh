@@ -45,6 +45,16 @@ missing=()
 for cmd in "${!pkg[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${pkg[$cmd]}")
 done
+# clang's coverage runtime (the wrapper's tests link clang --coverage
+# programs) is a file, not a command, in libclang-rt-N-dev, which clang
+# only recommends.
+if command -v clang >/dev/null 2>&1; then
+  rtdir=$(dirname "$(clang -rtlib=compiler-rt -print-libgcc-file-name)")
+  if [[ ! -e $rtdir/libclang_rt.profile-x86_64.a ]]; then
+    major=$(clang -dumpversion | cut -d. -f1)
+    missing+=("libclang-rt-$major-dev")
+  fi
+fi
 if ! command -v go >/dev/null 2>&1; then
   echo "deps: Go is not installed (need Go 1.26 or newer: https://go.dev/dl/)" >&2
   exit 1
