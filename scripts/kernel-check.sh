@@ -164,7 +164,7 @@ if [ -n "$again" ]; then
   echo "$again" | head -n 20 >&2
   die "marking up the kernel's marked-up assembly promotes more sites: some thunk branches were missed"
 fi
-say "markup again over $nasm files: 0 sites; left alone: $(grep -o 'skipped in [^:]*: .*' "$work/remark.txt" | sed 's/skipped in [^:]*: //; s/section \([^ ]*\) is skipped/section \1/' | sort | uniq -c | sort -rn | awk '{n=$1; $1=""; printf "%s%s x%d", sep, $0, n; sep=";"}')"
+say "markup again over $nasm files: 0 sites; left alone: $(grep -o 'skipped in [^:]*: .*' "$work/remark.txt" | sed 's/skipped in [^:]*: //; s/section \([^ ]*\) is skipped/section \1/' | sort | uniq -c | sort -rn | awk '{n=$1; $1=""; sub(/^ /, ""); printf "%s%s x%d", sep, $0, n; sep="; "}')"
 if ! xargs -a "$work/asm.list" "$opt" check --kernel >"$work/check.txt" 2>&1; then
   head -n 40 "$work/check.txt" >&2
   die "optpoline check --kernel: $(grep -c ': warning: \|: error: ' "$work/check.txt") findings in the kernel's assembly (all: $work/check.txt)"
