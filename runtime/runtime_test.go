@@ -231,8 +231,13 @@ func TestStress(t *testing.T) {
 			if r, _ := strconv.Atoi(resets[1]); r < 50 {
 				t.Errorf("%d resets, want ≥ 50", r)
 			}
-			if p, _ := strconv.Atoi(sum[3]); p < 32*50 {
-				t.Errorf("%s inline promotions, want ≥ 32 × 50", sum[3])
+			// At least ten rounds of all 32 sites promoted while
+			// the workers call. (Not one round per reset: on a
+			// loaded machine the promoter, 1 ms period, may not
+			// reach every site within a 10 ms reset interval;
+			// a run at load 8 made 1,517 in 207 resets.)
+			if p, _ := strconv.Atoi(sum[3]); p < 32*10 {
+				t.Errorf("%s inline promotions, want ≥ 32 × 10", sum[3])
 			}
 		})
 	}
