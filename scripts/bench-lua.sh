@@ -5,7 +5,7 @@
 #
 #   scripts/bench-lua.sh [KIND...]
 #
-# KIND (default: plain retpoline optpoline-funnel optpoline-learned):
+# KIND (default: plain retpoline optpoline-funnel optpoline-learned optpoline-profile plain-thread):
 #
 #   plain              gcc -O2
 #   retpoline          gcc -O2 -mindirect-branch=thunk-extern -mindirect-branch-register,
@@ -58,7 +58,7 @@ rounds=${BENCH_ROUNDS:-5}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || integ_die "BENCH_ROUNDS=$rounds: want a positive integer"
 read -r -a scripts <<<"${BENCH_SCRIPTS:-fannkuch closures binarytrees oop strings}"
 kinds=("$@")
-((${#kinds[@]} > 0)) || kinds=(plain retpoline optpoline-funnel optpoline-learned)
+((${#kinds[@]} > 0)) || kinds=(plain retpoline optpoline-funnel optpoline-learned optpoline-profile plain-thread)
 [[ -x /usr/bin/time ]] || integ_die "/usr/bin/time (GNU time) is missing; install it with: sudo apt-get install time"
 
 declare -A size=([fannkuch]=9 [closures]=400 [binarytrees]=13 [oop]=300000 [strings]=300)

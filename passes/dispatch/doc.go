@@ -21,7 +21,10 @@
 //   - funnel: a binary tree of compares against read-only slots holding
 //     the labels' addresses (cmpq .Lslot(%rip), %REG; jb …; je .Lx), in
 //     address order, ending in the original jump for values outside the
-//     set. Nothing is patched at run time.
+//     set. Nothing is patched at run time. With a profile that counts the
+//     site's labels (Config.Profile, a dispatch record), the tree is the
+//     one of least expected depth over those counts: hot labels first.
+//     A record whose label count differs is stale: warned, not used.
 //   - learned: inline entries (cmpq slot, %REG; nopl; je rel32) whose
 //     slots start at the sentinel; the runtime patches each je to a hot
 //     label and publishes its slot, as for call sites. Misses go, past the
