@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -96,6 +97,26 @@ type Result struct {
 // skipSections are never rewritten (sites.md §1): init/exit code and the
 // kernel's non-instrumentable sections.
 var skipSections = []string{".init.text", ".init.text.*", ".exit.text", ".exit.text.*", ".noinstr.text", ".entry.text", ".head.text", ".text.__x86_indirect_thunk_*", ".text.__x86_return_thunk", ".text.__llvm_retpoline_*"}
+
+// kernelCodeSections are the Linux kernel's code sections whose names do not
+// start with .text and whose code is ordinary: the scheduler's (__sched),
+// the lock functions' and __ref code. .cpuidle.text, .kprobes.text and the
+// skipSections are not: objtool treats the first as noinstr, and kprobes
+// must not reach code outside the second.
+var kernelCodeSections = []string{".sched.text", ".spinlock.text", ".ref.text"}
+
+// isCodeSection reports whether sites in section are candidates: .text and
+// .text.* (sites.md §1; "" is before any section directive, .text), and in
+// kernel mode also kernelCodeSections. (A sleeping callee of a promoted
+// __sched function whose call went through an outline entry has its
+// return address in the outline block, outside .sched.text, so get_wchan
+// reports the outline block's symbol rather than the caller.)
+func isCodeSection(section string, mode passes.Mode) bool {
+	if section == "" || section == ".text" || strings.HasPrefix(section, ".text.") {
+		return true
+	}
+	return mode == passes.Kernel && slices.Contains(kernelCodeSections, section)
+}
 
 // Run matches every indirect call and tail call of u.File and rewrites each
 // into a promoted site, then emits slots, outline blocks, stubs, the site
@@ -260,7 +281,7 @@ func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 		case funcSkip:
 			m.skip(i, fn.Name, "function is skipped")
 			continue
-		case !strings.HasPrefix(section, ".text") && section != "":
+		case !isCodeSection(section, m.cfg.Mode):
 			m.skip(i, fn.Name, "not in a code section")
 			continue
 		case cand.reason != "":
