@@ -3,7 +3,6 @@ package callmarkup
 import (
 	_ "embed"
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -94,15 +93,12 @@ type Result struct {
 	Funcs []analysis.Func
 }
 
-// skipSections are never rewritten (sites.md §1): init/exit code and the
-// kernel's non-instrumentable sections.
-var skipSections = []string{".init.text", ".init.text.*", ".exit.text", ".exit.text.*", ".noinstr.text", ".entry.text", ".head.text", ".text.__x86_indirect_thunk_*", ".text.__x86_return_thunk", ".text.__llvm_retpoline_*"}
-
 // kernelCodeSections are the Linux kernel's code sections whose names do not
 // start with .text and whose code is ordinary: the scheduler's (__sched),
 // the lock functions' and __ref code. .cpuidle.text, .kprobes.text and the
-// skipSections are not: objtool treats the first as noinstr, and kprobes
-// must not reach code outside the second.
+// SkipSections are not: objtool treats the first as noinstr, and code in
+// the second must not be probed, which its outline blocks (outside it)
+// could be.
 var kernelCodeSections = []string{".sched.text", ".spinlock.text", ".ref.text"}
 
 // isCodeSection reports whether sites in section are candidates: .text and
@@ -223,12 +219,12 @@ func (m *matcher) skip(i int, fn string, reason string) {
 
 func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 	f := m.f
-	sectionSkip := matchAny(fn.Section, skipSections) || matchAny(fn.Section, m.cfg.SkipSections)
-	funcSkip := matchAny(unquote(fn.Name), m.cfg.SkipFunctions)
-	if k, _ := x86.Thunk(unquote(fn.Name)); k != x86.NotThunk {
+	sectionSkip := passes.MatchAny(fn.Section, passes.SkipSections) || passes.MatchAny(fn.Section, m.cfg.SkipSections)
+	funcSkip := passes.MatchAny(passes.Unquote(fn.Name), m.cfg.SkipFunctions)
+	if k, _ := x86.Thunk(passes.Unquote(fn.Name)); k != x86.NotThunk {
 		funcSkip = true
 	}
-	if strings.HasPrefix(unquote(fn.Name), "optpoline.") {
+	if strings.HasPrefix(passes.Unquote(fn.Name), "optpoline.") {
 		// Markup's own outline blocks and stubs: their branches through
 		// registers and thunks are the fallbacks, so marked-up output has
 		// nothing left to promote.
@@ -275,7 +271,7 @@ func (m *matcher) function(fn analysis.Func, addr map[string]bool) {
 		case st.Flags&parser.InlineAsm != 0:
 			m.skip(i, fn.Name, "inline asm")
 			continue
-		case sectionSkip || matchAny(section, skipSections) || matchAny(section, m.cfg.SkipSections):
+		case sectionSkip || passes.MatchAny(section, passes.SkipSections) || passes.MatchAny(section, m.cfg.SkipSections):
 			m.skip(i, fn.Name, "section "+section+" is skipped")
 			continue
 		case funcSkip:
@@ -364,7 +360,7 @@ func (m *matcher) candidate(i int, c x86.Class) (candidate, bool) {
 	o := m.ops[0]
 	var cand candidate
 	cand.site.Notrack = strings.Contains(f.Prefixes(i), "notrack")
-	cand.site.CSPrefix = hasCSPrefix(f, i)
+	cand.site.CSPrefix = passes.HasCSPrefix(f, i)
 	if !o.Indirect {
 		if o.Kind != parser.OpExpr {
 			return cand, false
@@ -436,31 +432,6 @@ func fixedTarget(f *parser.File, i int, r x86.Reg) bool {
 	return false
 }
 
-// hasCSPrefix reports gcc's "cs" line (-mindirect-branch-cs-prefix) or an
-// inline cs prefix on the branch at i.
-func hasCSPrefix(f *parser.File, i int) bool {
-	if strings.Contains(" "+f.Prefixes(i)+" ", " cs ") {
-		return true
-	}
-	j := prevPrefix(f, i)
-	return j >= 0 && strings.TrimSpace(f.Prefixes(j)) == "cs"
-}
-
-// prevPrefix returns the Prefix statement that applies to the instruction
-// at i (the previous non-blank statement), or -1.
-func prevPrefix(f *parser.File, i int) int {
-	for j := i - 1; j >= 0; j-- {
-		switch f.Stmts[j].Kind {
-		case parser.Blank:
-			continue
-		case parser.Prefix:
-			return j
-		}
-		return -1
-	}
-	return -1
-}
-
 // codeSize is the mode the file ends in: 16, 32 or 64 (.code16/.code32/.code64).
 func codeSize(f *parser.File) int {
 	size := 64
@@ -508,22 +479,6 @@ func fileName(f *parser.File) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func matchAny(name string, globs []string) bool {
-	for _, g := range globs {
-		if ok, _ := path.Match(g, name); ok {
-			return true
-		}
-	}
-	return false
-}
-
-func unquote(name string) string {
-	if s, err := parser.Name(name); err == nil {
-		return s
-	}
-	return name
 }
 
 // Summary formats per-kind counts: "3 sites (call-reg 2, call-mem 1), 1 skipped".

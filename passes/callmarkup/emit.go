@@ -27,7 +27,7 @@ func (e *emitter) emit(sites []Site) {
 	for _, s := range sites {
 		e.rw.Replace(s.Stmt, []byte(e.inline(s)))
 		if s.CSPrefix {
-			if j := prevPrefix(e.f, s.Stmt); j >= 0 {
+			if j := passes.PrevPrefix(e.f, s.Stmt); j >= 0 {
 				e.rw.Replace(j, nil) // the cs moves to the fallback branch
 			}
 		}

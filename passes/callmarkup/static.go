@@ -46,7 +46,7 @@ func applyProfile(f *parser.File, cfg passes.Config, pc *passes.Piece, res *Resu
 	}
 	for _, fn := range order {
 		idx := byFunc[fn]
-		name := unquote(fn)
+		name := passes.Unquote(fn)
 		pf := cfg.Profile.Func(pc.Source, name)
 		if pf == nil {
 			continue
@@ -107,7 +107,7 @@ func scanSymbols(f *parser.File, syms map[string]uint8) (addrsig bool) {
 	for i := range f.Stmts {
 		switch f.Stmts[i].Kind {
 		case parser.Label:
-			syms[unquote(f.Word(i))] |= passes.SymDefined
+			syms[passes.Unquote(f.Word(i))] |= passes.SymDefined
 		case parser.Directive:
 			if f.WordIs(i, ".addrsig") {
 				addrsig = true

@@ -3,7 +3,6 @@ package dispatch
 import (
 	_ "embed"
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 
@@ -134,9 +133,6 @@ func (r *Result) Summary() string {
 	return fmt.Sprintf("%s, %d skipped", s, len(r.Skipped))
 }
 
-// skipSections are never rewritten, as for callmarkup (sites.md §1).
-var skipSections = []string{".init.text", ".init.text.*", ".exit.text", ".exit.text.*", ".noinstr.text", ".entry.text", ".head.text", ".text.__x86_indirect_thunk_*", ".text.__x86_return_thunk", ".text.__llvm_retpoline_*"}
-
 // Run finds the dispatch jumps of u.File and rewrites them.
 func Run(u *passes.Unit) (*Result, error) {
 	res := &Result{}
@@ -188,10 +184,10 @@ func (m *matcher) skip(i int, fn, reason string) {
 
 func (m *matcher) function(fn analysis.Func) {
 	f := m.f
-	if k, _ := x86.Thunk(unquote(fn.Name)); k != x86.NotThunk {
+	if k, _ := x86.Thunk(passes.Unquote(fn.Name)); k != x86.NotThunk {
 		return
 	}
-	funcSkip := matchAny(unquote(fn.Name), m.cfg.SkipFunctions)
+	funcSkip := passes.MatchAny(passes.Unquote(fn.Name), m.cfg.SkipFunctions)
 	var (
 		labels []Label
 		stack  []analysis.StackState
@@ -234,8 +230,8 @@ func (m *matcher) function(fn analysis.Func) {
 		case st.Flags&parser.InlineAsm != 0:
 			m.skip(i, fn.Name, "inline asm")
 			continue
-		case matchAny(fn.Section, skipSections) || matchAny(fn.Section, m.cfg.SkipSections) ||
-			matchAny(section, skipSections) || matchAny(section, m.cfg.SkipSections):
+		case passes.MatchAny(fn.Section, passes.SkipSections) || passes.MatchAny(fn.Section, m.cfg.SkipSections) ||
+			passes.MatchAny(section, passes.SkipSections) || passes.MatchAny(section, m.cfg.SkipSections):
 			m.skip(i, fn.Name, "section "+section+" is skipped")
 			continue
 		case funcSkip:
@@ -262,7 +258,7 @@ func (m *matcher) function(fn analysis.Func) {
 		}
 		s := Site{N: m.n, Stmt: i, Kind: kind, Strategy: strategy, Reg: reg, Func: fn.Name, ID: id,
 			Group: fn.Group, Section: section, Thunk: thunk, Labels: labels,
-			Notrack: strings.Contains(f.Prefixes(i), "notrack"), CSPrefix: hasCSPrefix(f, i)}
+			Notrack: strings.Contains(f.Prefixes(i), "notrack"), CSPrefix: passes.HasCSPrefix(f, i)}
 		if i-fn.Start < len(stack) {
 			s.Stack = stack[i-fn.Start]
 		}
@@ -301,7 +297,7 @@ func (m *matcher) profiled(fn analysis.Func, id, n, line int) []uint64 {
 	if m.cfg.Profile == nil {
 		return nil
 	}
-	pf := m.cfg.Profile.Func(m.src, unquote(fn.Name))
+	pf := m.cfg.Profile.Func(m.src, passes.Unquote(fn.Name))
 	if pf == nil {
 		return nil
 	}
@@ -312,7 +308,7 @@ func (m *matcher) profiled(fn analysis.Func, id, n, line int) []uint64 {
 	if d.Labels != n || len(d.Calls) != n {
 		m.warnings = append(m.warnings, callmarkup.Warning{Line: line, Msg: fmt.Sprintf(
 			"stale profile: dispatch site #%d of %s had %d labels when profiled and has %d now: its funnel is not ordered by the profile",
-			id, unquote(fn.Name), d.Labels, n)})
+			id, passes.Unquote(fn.Name), d.Labels, n)})
 		return nil
 	}
 	var total uint64
@@ -448,43 +444,4 @@ func (m *matcher) candidate(i int) (k Kind, r x86.Reg, thunk string, ok bool, re
 		return Reg, x86.NoReg, "", true, "memory operand: no register is free at a jump to load it into"
 	}
 	return 0, 0, "", false, ""
-}
-
-// hasCSPrefix reports gcc's "cs" line (-mindirect-branch-cs-prefix) or an
-// inline cs prefix on the jmp at i.
-func hasCSPrefix(f *parser.File, i int) bool {
-	if strings.Contains(" "+f.Prefixes(i)+" ", " cs ") {
-		return true
-	}
-	j := prevPrefix(f, i)
-	return j >= 0 && strings.TrimSpace(f.Prefixes(j)) == "cs"
-}
-
-func prevPrefix(f *parser.File, i int) int {
-	for j := i - 1; j >= 0; j-- {
-		switch f.Stmts[j].Kind {
-		case parser.Blank:
-			continue
-		case parser.Prefix:
-			return j
-		}
-		return -1
-	}
-	return -1
-}
-
-func matchAny(name string, globs []string) bool {
-	for _, g := range globs {
-		if ok, _ := path.Match(g, name); ok {
-			return true
-		}
-	}
-	return false
-}
-
-func unquote(name string) string {
-	if s, err := parser.Name(name); err == nil {
-		return s
-	}
-	return name
 }

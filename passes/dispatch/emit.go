@@ -37,7 +37,7 @@ func (e *emitter) emit(sites []Site) {
 		}
 		e.rw.Replace(s.Stmt, []byte(b.String()))
 		if s.CSPrefix {
-			if j := prevPrefix(e.f, s.Stmt); j >= 0 {
+			if j := passes.PrevPrefix(e.f, s.Stmt); j >= 0 {
 				e.rw.Replace(j, nil) // the cs moves to the fallback jump
 			}
 		}

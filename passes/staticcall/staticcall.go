@@ -19,7 +19,6 @@ package staticcall
 import (
 	"fmt"
 	"maps"
-	"path"
 	"strings"
 
 	"github.com/optpoline/optpoline/analysis"
@@ -131,9 +130,9 @@ func Run(u *passes.Unit) (*Result, error) {
 			skip("outside any function")
 		case sec != "" && sec != ".text" && !strings.HasPrefix(sec, ".text."):
 			skip("not in a code section")
-		case matchAny(sec, u.Config.SkipSections):
+		case passes.MatchAny(sec, u.Config.SkipSections):
 			skip("section " + sec + " is skipped")
-		case matchAny(unquote(fns[fi].Name), u.Config.SkipFunctions):
+		case passes.MatchAny(passes.Unquote(fns[fi].Name), u.Config.SkipFunctions):
 			skip("function is skipped")
 		case f.Prefixes(i) != "" || prefixLine(f, i):
 			skip("prefixed branch")
@@ -184,22 +183,6 @@ func prefixLine(f *parser.File, i int) bool {
 		return false
 	}
 	return false
-}
-
-func matchAny(name string, globs []string) bool {
-	for _, g := range globs {
-		if ok, _ := path.Match(g, name); ok {
-			return true
-		}
-	}
-	return false
-}
-
-func unquote(s string) string {
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		return s[1 : len(s)-1]
-	}
-	return s
 }
 
 // code64 reports whether f stays 64-bit code (no .code16/.code32).
