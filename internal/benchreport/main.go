@@ -19,10 +19,12 @@ import (
 	"strings"
 )
 
-// defaultStrategy is the dispatch strategy of a default optpoline build
-// of thunk code (passes/dispatch): bench-lua.sh's "optpoline-funnel" kind
-// is the plot's "optpoline" when it has no plain "optpoline" kind.
-const defaultStrategy = "funnel"
+// alias names bench-lua.sh's kinds for the plot's, where a file has no
+// kind of the plot's name: its funnel build is a default optpoline build
+// of thunk code (passes/dispatch), and its profile-guided rebuild is the
+// static kind (it still runs the runtime, which learns what the profile
+// could not name).
+var alias = map[string]string{"optpoline": "optpoline-funnel", "static": "optpoline-profile"}
 
 // kinds are the build kinds in the order of the plot's bars.
 var kinds = []string{"plain", "retpoline", "optpoline", "static"}
@@ -99,7 +101,7 @@ func gather(dir string) ([]row, error) {
 			for _, k := range kinds {
 				if v, ok := c[k].(float64); ok {
 					r.Time[k] = v
-				} else if v, ok := c[k+"-"+defaultStrategy].(float64); ok && k == "optpoline" {
+				} else if v, ok := c[alias[k]].(float64); ok {
 					r.Time[k] = v
 				}
 			}

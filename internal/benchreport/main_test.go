@@ -10,8 +10,9 @@ import (
 )
 
 // TestGather reads both result forms: bench-lib.sh's "cases" list and
-// bench-lua.sh's "scripts" map, whose optpoline-funnel kind stands for
-// the default optpoline build; files without build kinds are skipped.
+// bench-lua.sh's "scripts" map, whose optpoline-funnel and
+// optpoline-profile kinds stand for the optpoline and static kinds; files
+// without build kinds are skipped.
 func TestGather(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -19,7 +20,7 @@ func TestGather(t *testing.T) {
 			{"case": "main", "plain": 1.0, "retpoline": 2.0, "optpoline": 1.1, "static": 1.2, "min_plain": 0.9},
 			{"case": "noplain", "retpoline": 2.0}]}`,
 		"lua.json": `{"lua": "5.4", "scripts": {
-			"oop": {"plain": 0.2, "retpoline": 0.6, "optpoline-funnel": 0.3, "optpoline-learned": 0.5},
+			"oop": {"plain": 0.2, "retpoline": 0.6, "optpoline-funnel": 0.3, "optpoline-learned": 0.5, "optpoline-profile": 0.24},
 			"closures": {"plain": 0.2, "retpoline": 0.4, "optpoline": 0.25, "optpoline-funnel": 0.3}}}`,
 		"calls.json":   `{"direct_ns": 1.1}`,
 		"summary.json": `not read`,
@@ -36,8 +37,8 @@ func TestGather(t *testing.T) {
 	want := []row{
 		{Bench: "lua", Case: "closures", Time: map[string]float64{"plain": 0.2, "retpoline": 0.4, "optpoline": 0.25},
 			Recovered: map[string]float64{"optpoline": 0.75}},
-		{Bench: "lua", Case: "oop", Time: map[string]float64{"plain": 0.2, "retpoline": 0.6, "optpoline": 0.3},
-			Recovered: map[string]float64{"optpoline": 0.75}},
+		{Bench: "lua", Case: "oop", Time: map[string]float64{"plain": 0.2, "retpoline": 0.6, "optpoline": 0.3, "static": 0.24},
+			Recovered: map[string]float64{"optpoline": 0.75, "static": 0.9}},
 		{Bench: "sqlite", Case: "main", Time: map[string]float64{"plain": 1, "retpoline": 2, "optpoline": 1.1, "static": 1.2},
 			Recovered: map[string]float64{"optpoline": 0.9, "static": 0.8}},
 	}
