@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# bench-lib.sh: the build kinds and the statistics of the real-program
-# benchmarks (bench-sqlite.sh; sourced after integ-lib.sh, not run).
+# bench-lib.sh: the build kinds, code layouts and statistics of the
+# real-program benchmarks (bench-sqlite.sh; bench-lua.sh uses the layouts;
+# sourced after integ-lib.sh, not run).
 #
 # The build kinds (BENCHMARKS.md, "Method"):
 #   plain      gcc -O2
@@ -51,6 +52,22 @@ bench_env() {
   static) echo "OPTPOLINE=off" ;;
   *) echo "" ;;
   esac
+}
+
+# bench_pads DIR N: assemble DIR/pad0.o … DIR/pad(N-1).o, where padL.o
+# holds 16·L bytes of text. Linked first, padL.o shifts all of a program's
+# code by that much (16-byte steps: the next object's .text is 16-aligned,
+# so an 8-byte pad lands where a 16-byte one does). The benchmarks link
+# every kind once per pad and spread their runs over the layouts
+# (BENCHMARKS.md, "Code layout").
+bench_pads() {
+  local dir=$1 n=$2 l
+  for ((l = 0; l < n; l++)); do
+    { printf '\t.text\n'
+      ((l == 0)) || printf '\t.skip %d, 0x90\n' $((16 * l))
+      printf '\t.section .note.GNU-stack,"",@progbits\n'; } >"$dir/pad$l.s"
+    as -o "$dir/pad$l.o" "$dir/pad$l.s" || integ_die "as rejects $dir/pad$l.s"
+  done
 }
 
 # bench_cpu OUT CMD...: run CMD (stdout to OUT) and print its user+sys CPU

@@ -31,6 +31,11 @@
 # the library, as upstream's Makefile does: -std=gnu99 -O2 -DLUA_COMPAT_5_3
 # -DLUA_USE_LINUX, linked -Wl,-E -lm -ldl) in a fresh directory.
 #
+# Each kind is linked BENCH_LAYOUTS times (default 5) with 0, 16, 32, …
+# bytes of padding in front of its text (bench-lib.sh: bench_pads), and
+# round r runs layout r mod BENCH_LAYOUTS of every kind: code layout alone
+# can move a run by 2× on this machine (BENCHMARKS.md, "Code layout").
+#
 # Then BENCH_ROUNDS rounds (default 5, plus one warm-up round that is not
 # counted): in each round every script runs once under every kind, the
 # order of kinds rotated from round to round so that a drift in machine
@@ -41,7 +46,7 @@
 # (t_retpoline - t_kind) / (t_retpoline - t_plain), side by side; and
 # writes bench-results/lua.json.
 #
-# Environment: BENCH_ROUNDS, BENCH_SCRIPTS (default "fannkuch closures
+# Environment: BENCH_ROUNDS, BENCH_LAYOUTS, BENCH_SCRIPTS (default "fannkuch closures
 # binarytrees oop strings"), BENCH_ARGS_<script> (the script's size
 # argument), OPTPOLINE_CC (default: BIN cc gcc, BIN = bin/optpoline built
 # here), INTEG_JOBS (parallel compiles, default 2), BENCH_KEEP=1 keeps the
@@ -53,6 +58,8 @@ export LC_ALL=C
 integ_prog=bench-lua
 # shellcheck source=scripts/integ-lib.sh
 . "$(dirname "$0")/integ-lib.sh"
+# shellcheck source=scripts/bench-lib.sh
+. "$integ_root/scripts/bench-lib.sh"
 
 rounds=${BENCH_ROUNDS:-5}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || integ_die "BENCH_ROUNDS=$rounds: want a positive integer"
@@ -101,8 +108,12 @@ fi
 src=$(debsrc_path lua5.4)
 version=$(sed -n 's/^version=//p' "$src/.debsrc")
 thunks=$(integ_thunks "$work")
+layouts=${BENCH_LAYOUTS:-5}
+[[ $layouts =~ ^[1-9][0-9]*$ ]] || integ_die "BENCH_LAYOUTS=$layouts: want a positive integer"
+bench_pads "$work" "$layouts"
 
-# build KIND: compile Lua in $work/KIND; prints the interpreter's path.
+# build KIND: compile Lua in $work/KIND and link it once per layout L as
+# lua.L; prints the interpreters' common prefix ($work/KIND/lua).
 build() {
   local kind=$1 cc cflags libs d log
   IFS='|' read -r cc cflags libs <<<"$(build_flags "$kind")"
@@ -126,9 +137,12 @@ build() {
   (cd "$d" && printf '%s\n' "${objs[@]}" | xargs -P "$integ_jobs" -I{} sh -c \
     'o={}; exec '"$cc"' -std=gnu99 -O2 -Wall -Wextra -DLUA_COMPAT_5_3 -DLUA_USE_LINUX '"$cflags"' -c "${o%.o}.c" -o "$o"') >"$log" 2>&1 ||
     { tail -n 30 "$log" >&2; integ_die "$kind: compiling Lua failed (log: $log)"; }
-  # shellcheck disable=SC2086
-  (cd "$d" && $cc -std=gnu99 -O2 $cflags -o lua "${objs[@]}" $libs -Wl,-E -lm -ldl) >>"$log" 2>&1 ||
-    { tail -n 30 "$log" >&2; integ_die "$kind: linking Lua failed (log: $log)"; }
+  local l
+  for ((l = 0; l < layouts; l++)); do
+    # shellcheck disable=SC2086
+    (cd "$d" && $cc -std=gnu99 -O2 $cflags -o "lua.$l" "$work/pad$l.o" "${objs[@]}" $libs -Wl,-E -lm -ldl) >>"$log" 2>&1 ||
+      { tail -n 30 "$log" >&2; integ_die "$kind: linking Lua failed (log: $log)"; }
+  done
   echo "$d/lua"
 }
 
@@ -140,7 +154,7 @@ train() {
   t=$(build optpoline-learned)
   mkdir -p "$work/profile"
   for s in "${scripts[@]}"; do
-    (cd "$benchdir" && OPTPOLINE=profile=$work/profile "$t" "$s.lua" "${size[$s]}") >/dev/null ||
+    (cd "$benchdir" && OPTPOLINE=profile=$work/profile "$t.0" "$s.lua" "${size[$s]}") >/dev/null ||
       integ_die "training: $s.lua failed"
   done
 }
@@ -150,17 +164,17 @@ for k in "${kinds[@]}"; do
   [[ $k == optpoline-profile ]] && train
   integ_log "building Lua $version: $k"
   lua[$k]=$(build "$k")
-  if [[ $k == optpoline* ]] && (($(integ_sites "${lua[$k]}") == 0)); then
-    integ_die "$k: no optpoline_sites section in ${lua[$k]}: the wrapper did not mark up"
+  if [[ $k == optpoline* ]] && (($(integ_sites "${lua[$k]}.0") == 0)); then
+    integ_die "$k: no optpoline_sites section in ${lua[$k]}.0: the wrapper did not mark up"
   fi
 done
 
-# run KIND SCRIPT: one timed run; prints CPU seconds. The output must be
-# the plain build's.
+# run KIND SCRIPT LAYOUT: one timed run; prints CPU seconds. The output
+# must be the plain build's.
 raw=$work/raw # lines: script kind round cpu_s
 run() {
-  local k=$1 s=$2 out=$work/out.$k.$s t
-  (cd "$benchdir" && /usr/bin/time -f '%U %S' -o "$work/time" "${lua[$k]}" "$s.lua" "${size[$s]}" >"$out" 2>"$work/err") ||
+  local k=$1 s=$2 out=$work/out.$1.$2 t
+  (cd "$benchdir" && /usr/bin/time -f '%U %S' -o "$work/time" "${lua[$k]}.$3" "$s.lua" "${size[$s]}" >"$out" 2>"$work/err") ||
     { cat "$work/err" >&2; integ_die "$k: $s.lua failed"; }
   if [[ -f $work/want.$s ]]; then
     cmp -s "$work/want.$s" "$out" || { diff "$work/want.$s" "$out" >&2; integ_die "$k: $s.lua printed something else than plain"; }
@@ -169,7 +183,7 @@ run() {
   awk -v u="${t% *}" -v s="${t#* }" 'BEGIN { printf "%.3f", u + s }'
 }
 for s in "${scripts[@]}"; do
-  (cd "$benchdir" && "${lua[plain]}" "$s.lua" "${size[$s]}") >"$work/want.$s" ||
+  (cd "$benchdir" && "${lua[plain]}.0" "$s.lua" "${size[$s]}") >"$work/want.$s" ||
     integ_die "plain: $s.lua failed"
 done
 
@@ -179,7 +193,7 @@ for ((r = 0; r <= rounds; r++)); do
   for s in "${scripts[@]}"; do
     for ((j = 0; j < n; j++)); do
       k=${kinds[$(((j + r) % n))]}
-      t=$(run "$k" "$s")
+      t=$(run "$k" "$s" $((r % layouts)))
       ((r > 0)) && echo "$s $k $r $t" >>"$raw"
     done
   done

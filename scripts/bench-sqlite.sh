@@ -17,7 +17,7 @@
 # profiles yet.
 #
 # Code layout: each kind is compiled once and linked BENCH_LAYOUTS times
-# with 0, 8, 16, … bytes of padding in front of all of its text, and run
+# with 0, 16, 32, … bytes of padding in front of all of its text, and run
 # r uses layout r mod BENCH_LAYOUTS for every kind. The padding matters:
 # on this AMD EPYC VM the retpoline build's orm set takes 0.21 s or 0.45 s
 # depending on where an x87 loop in sqlite3_str_vappendf lands (8 or 16
@@ -81,13 +81,7 @@ else
 fi
 thunks=$(integ_thunks "$work")
 
-# Padding objects: layout L puts 8·L bytes of text before everything else.
-for ((l = 0; l < layouts; l++)); do
-  { printf '\t.text\n'
-    ((l == 0)) || printf '\t.skip %d, 0x90\n' $((8 * l))
-    printf '\t.section .note.GNU-stack,"",@progbits\n'; } >"$work/pad$l.s"
-  as -o "$work/pad$l.o" "$work/pad$l.s"
-done
+bench_pads "$work" "$layouts"
 
 # build KIND [PROFILE]: speedtest1 of a kind, in $work/KIND: speedtest1.L
 # for every layout L.
