@@ -41,20 +41,6 @@
 	SAMPLE __optpoline_learn_jump_thunk_\reg, \reg, \s1, \s2, \s2d, LEAVE jmp __x86_indirect_thunk_\reg
 .endm
 
-	STUBS rax, rcx, r11, r11d
-	STUBS rcx, rax, r11, r11d
-	STUBS rdx, rax, r11, r11d
-	STUBS rbx, rax, r11, r11d
-	STUBS rsi, rax, r11, r11d
-	STUBS rdi, rax, r11, r11d
-	STUBS rbp, rax, r11, r11d
-	STUBS r8, rax, r11, r11d
-	STUBS r9, rax, r11, r11d
-	STUBS r10, rax, r11, r11d
-	STUBS r11, rax, rcx, ecx
-	STUBS r12, rax, r11, r11d
-	STUBS r13, rax, r11, r11d
-	STUBS r14, rax, r11, r11d
-	STUBS r15, rax, r11, r11d
+	EACH_REG STUBS
 
 	.section .note.GNU-stack,"",@progbits

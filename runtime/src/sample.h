@@ -77,3 +77,23 @@
 	.cfi_endproc
 	.size	\name, .-\name
 .endm
+
+/* EACH_REG m: m reg, s1, s2, s2d for every register a site's target can be
+ * in (not %rsp), with the two scratch registers its stubs use. */
+.macro EACH_REG m
+	\m rax, rcx, r11, r11d
+	\m rcx, rax, r11, r11d
+	\m rdx, rax, r11, r11d
+	\m rbx, rax, r11, r11d
+	\m rsi, rax, r11, r11d
+	\m rdi, rax, r11, r11d
+	\m rbp, rax, r11, r11d
+	\m r8, rax, r11, r11d
+	\m r9, rax, r11, r11d
+	\m r10, rax, r11, r11d
+	\m r11, rax, rcx, ecx
+	\m r12, rax, r11, r11d
+	\m r13, rax, r11, r11d
+	\m r14, rax, r11, r11d
+	\m r15, rax, r11, r11d
+.endm
