@@ -1,6 +1,7 @@
 package passes
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/optpoline/optpoline/parser"
@@ -51,6 +52,35 @@ func TestHasCSPrefix(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("instruction %d: HasCSPrefix = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestDocFromComment(t *testing.T) {
+	src := "// Package x does y.\n//\n//\tindented\n//no space\npackage x\n"
+	want := "Package x does y.\n\n\tindented\nno space\n"
+	if got := DocFromComment(src); got != want {
+		t.Errorf("DocFromComment = %q, want %q", got, want)
+	}
+}
+
+func TestByGroup(t *testing.T) {
+	type site struct {
+		n int
+		g string
+	}
+	sites := []site{{0, ""}, {1, "f"}, {2, ""}, {3, "g"}, {4, "f"}}
+	groups, by := ByGroup(sites, func(s site) string { return s.g })
+	if want := []string{"", "f", "g"}; !slices.Equal(groups, want) {
+		t.Errorf("groups %q, want %q (first-appearance order)", groups, want)
+	}
+	for g, want := range map[string][]int{"": {0, 2}, "f": {1, 4}, "g": {3}} {
+		var got []int
+		for _, s := range by[g] {
+			got = append(got, s.n)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("group %q: sites %v, want %v", g, got, want)
 		}
 	}
 }

@@ -169,3 +169,32 @@ func Run(pipeline []*Pass, u *Unit) error {
 	}
 	return nil
 }
+
+// DocFromComment returns a package's doc comment (the text of its doc.go,
+// say) without the comment markers: the lines that start with //, each
+// with its marker and one space removed. Passes use it for Pass.Doc.
+func DocFromComment(src string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(src, "\n") {
+		if s, ok := strings.CutPrefix(l, "//"); ok {
+			b.WriteString(strings.TrimPrefix(s, " "))
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// ByGroup splits items by their comdat group (key), keeping the order in
+// which each group first appears: a pass writes one table fragment per
+// group, so that a fragment goes away with its group.
+func ByGroup[T any](items []T, key func(T) string) (groups []string, by map[string][]T) {
+	by = map[string][]T{}
+	for _, it := range items {
+		g := key(it)
+		if _, ok := by[g]; !ok {
+			groups = append(groups, g)
+		}
+		by[g] = append(by[g], it)
+	}
+	return groups, by
+}

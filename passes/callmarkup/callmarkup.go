@@ -19,20 +19,8 @@ var docFile string
 // Pass is the call-markup pass. Its result is a *Result.
 var Pass = &passes.Pass{
 	Name: "callmarkup",
-	Doc:  doc(),
+	Doc:  passes.DocFromComment(docFile),
 	Run:  func(u *passes.Unit) (any, error) { return Run(u) },
-}
-
-func doc() string {
-	// The package doc, without the comment markers.
-	var b strings.Builder
-	for _, l := range strings.Split(docFile, "\n") {
-		if s, ok := strings.CutPrefix(l, "//"); ok {
-			b.WriteString(strings.TrimPrefix(s, " "))
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
 }
 
 // Kind is the shape of a candidate branch.

@@ -316,14 +316,7 @@ func (e *emitter) emitStubs(b *strings.Builder) {
 // fragment goes away with the group), the name string and the ignore
 // metadata.
 func (e *emitter) tables(b *strings.Builder, sites []Site) {
-	var groups []string
-	byGroup := map[string][]Site{}
-	for _, s := range sites {
-		if _, ok := byGroup[s.Group]; !ok {
-			groups = append(groups, s.Group)
-		}
-		byGroup[s.Group] = append(byGroup[s.Group], s)
-	}
+	groups, byGroup := passes.ByGroup(sites, func(s Site) string { return s.Group })
 	if !e.piece.Emitted[".Lopt_name"] {
 		e.piece.Emitted[".Lopt_name"] = true
 		b.WriteString("\t.section\t.rodata.optpoline,\"a\",@progbits\n")

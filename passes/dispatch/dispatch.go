@@ -20,20 +20,9 @@ var docFile string
 // callmarkup, whose functions it reuses and whose tail calls it leaves.
 var Pass = &passes.Pass{
 	Name:     "dispatch",
-	Doc:      doc(),
+	Doc:      passes.DocFromComment(docFile),
 	Requires: []*passes.Pass{callmarkup.Pass},
 	Run:      func(u *passes.Unit) (any, error) { return Run(u) },
-}
-
-func doc() string {
-	var b strings.Builder
-	for _, l := range strings.Split(docFile, "\n") {
-		if s, ok := strings.CutPrefix(l, "//"); ok {
-			b.WriteString(strings.TrimPrefix(s, " "))
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
 }
 
 // Kind is the shape of a dispatch jump.

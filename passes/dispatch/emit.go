@@ -361,14 +361,7 @@ func (e *emitter) emitStubs(b *strings.Builder) {
 // tables writes the label sets and one optpoline_sites fragment per
 // comdat group.
 func (e *emitter) tables(b *strings.Builder, sites []Site) {
-	var groups []string
-	byGroup := map[string][]Site{}
-	for _, s := range sites {
-		if _, ok := byGroup[s.Group]; !ok {
-			groups = append(groups, s.Group)
-		}
-		byGroup[s.Group] = append(byGroup[s.Group], s)
-	}
+	groups, byGroup := passes.ByGroup(sites, func(s Site) string { return s.Group })
 	if !e.piece.Emitted[".Lopt_dname"] {
 		e.piece.Emitted[".Lopt_dname"] = true
 		fmt.Fprintf(b, "\t.section\t%s,\"a\",@progbits\n", abi.LabelSetSection)
